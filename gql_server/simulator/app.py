@@ -1,0 +1,143 @@
+"""Simulator: the Starlette app that answers like Factorial, with call counts and faults."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import Mapping, Set
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .auth import Credential, is_accepted, read_credential
+from .calls import CallRecord
+from .fault_responses import answer_in_place, apply_fault
+from .faults import Fault, FaultBook
+from .handlers import Scope, create_record, get_record, list_records
+from .responses import error_response, json_response
+from .routing import COLLECTIONS, ApiTarget, resolve
+from .store import SimulatorStore
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class Simulator:
+    """A fake of Factorial's custom resources API over a SimulatorStore.
+
+    `api_keys` / `access_tokens`: None accepts any non-empty `x-api-key` / Bearer token, a set
+    only those. `tenants` maps a credential's secret to that tenant's store; other credentials
+    read `store`. `sdk_fields` adds the community SDK's fields to resources. `seed` drives
+    `jitter` and fault `rate`. Serve `app` in-process (httpx.ASGITransport) or on a port.
+    """
+
+    def __init__(
+        self,
+        store: SimulatorStore,
+        *,
+        api_keys: Set[str] | None = None,
+        access_tokens: Set[str] | None = None,
+        sdk_fields: bool = True,
+        tenants: Mapping[str, SimulatorStore] | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.store = store
+        self.api_keys = api_keys
+        self.access_tokens = access_tokens
+        self.sdk_fields = sdk_fields
+        self.tenants: Mapping[str, SimulatorStore] = tenants or {}
+        self.latency = 0.0
+        self.jitter = 0.0
+        self.calls: Counter[str] = Counter()
+        self.call_log: list[CallRecord] = []
+        # Not for security: a seeded generator makes jitter and fault rates reproducible.
+        self._rng = random.Random(seed)  # noqa: S311
+        self._faults = FaultBook(self._rng)
+        self.app = Starlette(
+            routes=[
+                Route("/", self._describe, methods=["GET"]),
+                Route("/api/{rest:path}", self._api, methods=ALL_METHODS),
+                Route("/{rest:path}", self._not_found, methods=ALL_METHODS),
+            ]
+        )
+
+    @property
+    def total_calls(self) -> int:
+        """How many requests reached /api/ since the last reset."""
+        return self.calls.total()
+
+    def reset_calls(self) -> None:
+        """Forget the call counts and the call log."""
+        self.calls.clear()
+        self.call_log.clear()
+
+    def inject(self, fault: Fault) -> None:
+        """Arm `fault` after those already armed (the first that matches wins)."""
+        self._faults.add(fault)
+
+    def clear_faults(self) -> None:
+        """Disarm every fault."""
+        self._faults.clear()
+
+    async def _describe(self, request: Request) -> Response:
+        return json_response(
+            {
+                "name": "Factorial custom resources simulator",
+                "endpoints": [
+                    f"/api/{{version}}/resources/custom_resources/{c}[/{{id}}]" for c in COLLECTIONS
+                ],
+            }
+        )
+
+    async def _not_found(self, request: Request) -> Response:
+        return error_response(404, "No route matches this path")
+
+    async def _api(self, request: Request) -> Response:
+        method = request.method
+        # The path parameter, not the raw path, so the app also works mounted under a prefix.
+        target = resolve("/api/" + str(request.path_params["rest"]))
+        credential = read_credential(request.headers)
+        record = CallRecord(
+            method=method,
+            route=target.key,
+            path=request.url.path,
+            params=list(request.query_params.multi_items()),
+            credential_kind=credential.kind if credential else None,
+        )
+        self.calls[record.key] += 1
+        self.call_log.append(record)
+        delay = self.latency + (self._rng.uniform(0, self.jitter) if self.jitter > 0 else 0.0)
+        fault = self._faults.take(method, target.key, credential.secret if credential else None)
+        if fault is not None:
+            delay += fault.latency
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if fault is None:
+            response = await self._answer(request, target, credential)
+        elif fault.status is not None:
+            response = apply_fault(fault, answer_in_place(fault))
+        else:
+            response = apply_fault(fault, await self._answer(request, target, credential))
+        record.status = response.status_code
+        return response
+
+    async def _answer(
+        self, request: Request, target: ApiTarget, credential: Credential | None
+    ) -> Response:
+        if target.collection is None or target.version is None:
+            return error_response(404, "No route matches this path")
+        allowed = target.allowed_methods()
+        if request.method not in allowed:
+            return error_response(405, headers={"allow": ", ".join(allowed)})
+        accepted = is_accepted(credential, api_keys=self.api_keys, access_tokens=self.access_tokens)
+        if credential is None or not accepted:
+            return error_response(401)
+        store = self.tenants.get(credential.secret, self.store)
+        scope = Scope(store=store, version=target.version, sdk_fields=self.sdk_fields)
+        if target.record_id is not None:
+            return get_record(scope, target.collection, target.record_id)
+        if request.method == "POST":
+            return await create_record(scope, target.collection, request)
+        return list_records(scope, target.collection, request)
