@@ -1,0 +1,95 @@
+"""The `gql-server` command: serve (the default), simulate, export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_SIMULATOR_PORT = 8001
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gql-server",
+        description="A GraphQL API over Factorial's custom resources.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the GraphQL server (the default)")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    simulate = commands.add_parser("simulate", help="run the Factorial simulator on a port")
+    simulate.add_argument("--host", default=DEFAULT_HOST)
+    simulate.add_argument("--port", type=int, default=DEFAULT_SIMULATOR_PORT)
+    simulate.add_argument("--resources", type=int, default=40, help="demo data size")
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("--output", "-o", help="write to this file instead of stdout")
+    return parser
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    # Per-call upstream lines are for debugging; the default output stays readable.
+    logging.getLogger("gql_server.upstream").setLevel(logging.WARNING)
+
+
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from .app import create_app
+    from .config import Settings
+
+    settings = Settings()
+    app = create_app(settings)
+    mode = "demo data (built-in simulator)" if settings.demo else settings.base_url
+    print(f"gql-server: GraphQL on http://{host}:{port}/graphql, upstream: {mode}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+def simulate(host: str, port: int, resources: int) -> None:
+    import uvicorn
+
+    from .simulator import Simulator, build_demo_store
+
+    simulator = Simulator(build_demo_store(resources=resources))
+    print(
+        f"gql-server: Factorial simulator on http://{host}:{port}/api/<version>/resources/"
+        "custom_resources/..., any x-api-key or Bearer token accepted",
+        flush=True,
+    )
+    uvicorn.run(simulator.app, host=host, port=port, log_config=None, access_log=False)
+
+
+def export_schema(output: str | None) -> None:
+    from .graphql import export_sdl
+
+    sdl = export_sdl()
+    if output is None:
+        sys.stdout.write(sdl)
+        return
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(sdl)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    command = args.command or "serve"
+    if command == "export-schema":
+        export_schema(args.output)
+        return
+    _configure_logging()
+    if command == "simulate":
+        simulate(args.host, args.port, args.resources)
+    else:
+        serve(getattr(args, "host", DEFAULT_HOST), getattr(args, "port", DEFAULT_PORT))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The per-request context every resolver sees: who is asking, their loaders, their bill."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loaders import Loaders, create_loaders
+from .upstream import FactorialClient, UpstreamSession, UpstreamStats
+from .upstream.credentials import Credential
+
+
+@dataclass(slots=True)
+class Context:
+    """Built once per GraphQL request by `build_context`; never shared across requests."""
+
+    session: UpstreamSession
+    loaders: Loaders
+    stats: UpstreamStats
+    request_id: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_context(
+    client: FactorialClient, credential: Credential | None, request_id: str
+) -> Context:
+    """A fresh context acting as `credential`, with its own loaders and stats."""
+    stats = UpstreamStats()
+    session = client.session(credential, stats)
+    return Context(
+        session=session,
+        loaders=create_loaders(session),
+        stats=stats,
+        request_id=request_id,
+    )

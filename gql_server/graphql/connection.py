@@ -1,0 +1,142 @@
+"""Relay-style connections and their opaque cursors.
+
+A cursor means "skip `skip` rows after the upstream position `after`" (`after` None: the start
+of the list). The cursor of the last row of an upstream page is that page's own `end_cursor`,
+so paging with `pageInfo.endCursor` costs one upstream call a page; any other edge cursor still
+resumes exactly, at the price of re-reading the rows it skips.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import orjson
+import strawberry
+
+from .errors import BadUserInput
+
+T = TypeVar("T")
+
+MAX_FIRST = 100
+DEFAULT_FIRST = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    after: str | None
+    skip: int
+
+    def encode(self) -> str:
+        raw = orjson.dumps([self.after, self.skip])
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str | None, argument: str = "after") -> Cursor:
+        if value is None:
+            return cls(None, 0)
+        try:
+            padded = value + "=" * (-len(value) % 4)
+            after, skip = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+            raise BadUserInput(f"`{argument}` is not a cursor of this API.", argument) from None
+        valid_after = after is None or (isinstance(after, str) and 0 < len(after) <= 512)
+        if not valid_after or not isinstance(skip, int) or not 0 <= skip <= 10_000:
+            raise BadUserInput(f"`{argument}` is not a cursor of this API.", argument)
+        return cls(after, skip)
+
+
+def check_first(first: int | None) -> int:
+    """The page size a client asked for, capped at 100; negative sizes are refused."""
+    if first is None:
+        return DEFAULT_FIRST
+    if first < 0:
+        raise BadUserInput("`first` must not be negative.", "first")
+    return min(first, MAX_FIRST)
+
+
+def check_ids(ids: Sequence[str] | None, argument: str) -> list[str]:
+    """An id filter as the upstream takes it: at most 100 non-blank ids."""
+    if ids is None:
+        return []
+    if len(ids) > MAX_FIRST:
+        raise BadUserInput(f"`{argument}` takes at most {MAX_FIRST} ids.", argument)
+    cleaned = [str(i).strip() for i in ids]
+    if any(not i or len(i) > 64 for i in cleaned):
+        raise BadUserInput(f"`{argument}` contains an invalid id.", argument)
+    return list(dict.fromkeys(cleaned))
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    """A page of a list, Relay style, with the list's total size when known."""
+
+    edges: list[Edge[T]]
+    nodes: list[T]
+    page_info: PageInfo
+    total_count: int | None
+
+
+def build_connection(
+    nodes: Sequence[T],
+    cursors: Sequence[Cursor],
+    *,
+    has_next_page: bool,
+    has_previous_page: bool,
+    total_count: int | None,
+) -> Connection[T]:
+    encoded = [cursor.encode() for cursor in cursors]
+    return Connection(
+        edges=[Edge(cursor=c, node=n) for c, n in zip(encoded, nodes, strict=True)],
+        nodes=list(nodes),
+        page_info=PageInfo(
+            has_next_page=has_next_page,
+            has_previous_page=has_previous_page,
+            start_cursor=encoded[0] if encoded else None,
+            end_cursor=encoded[-1] if encoded else None,
+        ),
+        total_count=total_count,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which rows of an in-memory list a client asked for; checked before anything loads."""
+
+    skip: int
+    size: int
+
+    @classmethod
+    def parse(cls, first: int | None, after: str | None) -> Window:
+        size = check_first(first)
+        cursor = Cursor.decode(after)
+        if cursor.after is not None:
+            raise BadUserInput("`after` is a cursor of another list.", "after")
+        return cls(cursor.skip, size)
+
+    def apply(self, rows: Sequence[T]) -> Connection[T]:
+        page = rows[self.skip : self.skip + self.size]
+        return build_connection(
+            page,
+            [Cursor(None, self.skip + i + 1) for i in range(len(page))],
+            has_next_page=self.skip + self.size < len(rows),
+            has_previous_page=self.skip > 0,
+            total_count=len(rows),
+        )

@@ -1,0 +1,9 @@
+"""The resolver `Info` type, bound to our request context."""
+
+from __future__ import annotations
+
+import strawberry
+
+from ..context import Context
+
+Info = strawberry.Info[Context, None]

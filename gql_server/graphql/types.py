@@ -1,0 +1,82 @@
+"""The three Factorial types as GraphQL objects, resolved straight from upstream records.
+
+Resolvers return the upstream records themselves; leaf fields are read from them by attribute,
+without a resolver call. Each link computes its keys from the parent and calls its loader
+before awaiting anything, so every parent of a level joins the same batch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import strawberry
+
+from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
+from .connection import Connection, Window
+from .context import Info
+
+
+@strawberry.type(name="Schema", description="A custom table definition on the employee profile.")
+class Schema:
+    id: strawberry.ID
+    name: str
+    company_id: strawberry.ID | None
+    hidden: bool
+    position: int | None
+
+    @strawberry.field(description="The resources (owners' copies) of this table.")
+    async def resources(
+        self,
+        root: strawberry.Parent[SchemaRecord],
+        info: Info,
+        first: int | None = 100,
+        after: str | None = None,
+    ) -> Connection[Resource]:
+        window = Window.parse(first, after)
+        rows = await info.context.loaders.resources_of(root.id)
+        return cast("Connection[Resource]", window.apply(rows))
+
+
+@strawberry.type(name="Resource", description="A custom table attached to one owner.")
+class Resource:
+    id: strawberry.ID
+    schema_id: strawberry.ID | None
+    attachable_type: str | None
+    attachable_id: strawberry.ID | None
+    name: str | None = strawberry.field(
+        description="Sent by some Factorial versions (the community SDK's shape)."
+    )
+    company_id: strawberry.ID | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @strawberry.field(description="The table definition this resource instantiates.")
+    async def schema(self, root: strawberry.Parent[ResourceRecord], info: Info) -> Schema | None:
+        if root.schema_id is None:
+            return None
+        return cast("Schema | None", await info.context.loaders.schemas.load(root.schema_id))
+
+    @strawberry.field(description="The rows of this table.")
+    async def values(
+        self,
+        root: strawberry.Parent[ResourceRecord],
+        info: Info,
+        first: int | None = 100,
+        after: str | None = None,
+    ) -> Connection[CustomResourcesValue]:
+        window = Window.parse(first, after)
+        rows = await info.context.loaders.values_of(root)
+        return cast("Connection[CustomResourcesValue]", window.apply(rows))
+
+
+@strawberry.type(name="CustomResourcesValue", description="One row of a custom table.")
+class CustomResourcesValue:
+    id: strawberry.ID
+    resource_id: strawberry.ID
+    attachable_id: strawberry.ID | None
+
+    @strawberry.field(description="The resource this row belongs to.")
+    async def resource(self, root: strawberry.Parent[ValueRecord], info: Info) -> Resource | None:
+        record = await info.context.loaders.resources.load(root.resource_id)
+        return cast("Resource | None", record)

@@ -1,0 +1,179 @@
+"""Every dataloader of a request, built in one place by `create_loaders`.
+
+Each loader turns the keys of one level of a query into the fewest upstream calls: by-id
+lookups go out as `ids[]` batches of at most 100, values of employee-owned resources as one
+`employee_ids[]` read per 100 employees, and the links with no upstream filter (values of other
+owners, resources of a schema) as one read of the whole collection per request. Everything read
+is primed into the by-id loaders, so a record seen once in a request is never fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+from .batch_loader import BatchLoader
+from .upstream import (
+    RESOURCES,
+    SCHEMAS,
+    VALUES,
+    Collection,
+    ResourceRecord,
+    SchemaRecord,
+    UpstreamSession,
+    ValueRecord,
+    fetch_all,
+)
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+BATCH_SIZE = 100
+
+
+def chunked(keys: Sequence[str], size: int = BATCH_SIZE) -> list[Sequence[str]]:
+    """Keys in upstream-sized batches, duplicates removed, order kept."""
+    unique = list(dict.fromkeys(keys))
+    return [unique[i : i + size] for i in range(0, len(unique), size)]
+
+
+class Once(Generic[T]):
+    """An awaitable computed at most once per request, shared by everyone who awaits it."""
+
+    def __init__(self, compute: Callable[[], Awaitable[T]]) -> None:
+        self._compute = compute
+        self._task: asyncio.Future[T] | None = None
+
+    def get(self) -> asyncio.Future[T]:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._compute())
+        return self._task
+
+
+class Loaders:
+    """The loaders of one request; never shared between requests or callers."""
+
+    def __init__(self, session: UpstreamSession) -> None:
+        self.session = session
+        self.schemas: BatchLoader[SchemaRecord | None] = BatchLoader(self._by_ids(SCHEMAS))
+        self.resources: BatchLoader[ResourceRecord | None] = BatchLoader(self._by_ids(RESOURCES))
+        self.values: BatchLoader[ValueRecord | None] = BatchLoader(self._by_ids(VALUES))
+        self.values_by_employee: BatchLoader[list[ValueRecord]] = BatchLoader(
+            self._load_values_by_employee
+        )
+        self.resources_by_schema: Once[dict[str, list[ResourceRecord]]] = Once(
+            self._load_resources_by_schema
+        )
+        self.values_by_resource: Once[dict[str, list[ValueRecord]]] = Once(
+            self._load_values_by_resource
+        )
+
+    # -- priming ----------------------------------------------------------------------------
+
+    def prime_schemas(self, records: Sequence[SchemaRecord]) -> None:
+        for record in records:
+            self.schemas.prime(record.id, record)
+
+    def prime_resources(self, records: Sequence[ResourceRecord]) -> None:
+        for record in records:
+            self.resources.prime(record.id, record)
+
+    def prime_values(self, records: Sequence[ValueRecord]) -> None:
+        for record in records:
+            self.values.prime(record.id, record)
+
+    # -- batch functions --------------------------------------------------------------------
+
+    def _by_ids(
+        self, collection: Collection[R]
+    ) -> Callable[[list[str]], Awaitable[list[R | BaseException | None]]]:
+        async def load(keys: list[str]) -> list[R | BaseException | None]:
+            batches = chunked(keys)
+            results = await asyncio.gather(
+                *(fetch_all(self.session, collection, ids=batch) for batch in batches),
+                return_exceptions=True,
+            )
+            found: dict[str, R | BaseException] = {}
+            for batch, result in zip(batches, results, strict=True):
+                if isinstance(result, BaseException):
+                    # Only the keys of the failed batch fail; the others still resolve.
+                    found.update(dict.fromkeys(batch, result))
+                    continue
+                for record in result:
+                    found[str(getattr(record, "id"))] = record  # noqa: B009
+            return [found.get(key) for key in keys]
+
+        return load
+
+    async def _load_values_by_employee(
+        self, employee_ids: list[str]
+    ) -> list[list[ValueRecord] | BaseException]:
+        batches = chunked(employee_ids)
+        results = await asyncio.gather(
+            *(fetch_all(self.session, VALUES, employee_ids=batch) for batch in batches),
+            return_exceptions=True,
+        )
+        by_employee: dict[str, list[ValueRecord] | BaseException] = {}
+        for batch, result in zip(batches, results, strict=True):
+            if isinstance(result, BaseException):
+                by_employee.update(dict.fromkeys(batch, result))
+                continue
+            self.prime_values(result)
+            grouped: dict[str, list[ValueRecord]] = {e: [] for e in batch}
+            unowned: list[ValueRecord] = []
+            for record in result:
+                owner = grouped.get(record.attachable_id or "")
+                (owner if owner is not None else unowned).append(record)
+            # A row that does not name its employee is offered to every employee of the batch;
+            # callers keep only rows of their own resource, so the answer stays exact.
+            for employee, rows in grouped.items():
+                by_employee[employee] = rows + unowned if unowned else rows
+        return [by_employee[key] for key in employee_ids]
+
+    async def _load_resources_by_schema(self) -> dict[str, list[ResourceRecord]]:
+        records = await fetch_all(self.session, RESOURCES)
+        self.prime_resources(records)
+        grouped: defaultdict[str, list[ResourceRecord]] = defaultdict(list)
+        for record in records:
+            if record.schema_id is not None:
+                grouped[record.schema_id].append(record)
+        return dict(grouped)
+
+    async def _load_values_by_resource(self) -> dict[str, list[ValueRecord]]:
+        records = await fetch_all(self.session, VALUES)
+        self.prime_values(records)
+        grouped: defaultdict[str, list[ValueRecord]] = defaultdict(list)
+        for record in records:
+            grouped[record.resource_id].append(record)
+        return dict(grouped)
+
+    # -- links ------------------------------------------------------------------------------
+
+    def values_of(self, resource: ResourceRecord) -> Awaitable[list[ValueRecord]]:
+        """The rows of one resource, at one shared upstream round per query level."""
+        employee_id = resource.employee_id
+        if employee_id is not None:
+            by_employee = self.values_by_employee.load(employee_id)
+            return _keep_resource_rows(by_employee, resource.id)
+        return _group_of(self.values_by_resource.get(), resource.id)
+
+    def resources_of(self, schema_id: str) -> Awaitable[list[ResourceRecord]]:
+        """The resources attached to one schema (one read of the collection per request)."""
+        return _group_of(self.resources_by_schema.get(), schema_id)
+
+
+async def _keep_resource_rows(
+    rows: Awaitable[list[ValueRecord]], resource_id: str
+) -> list[ValueRecord]:
+    return [row for row in await rows if row.resource_id == resource_id]
+
+
+async def _group_of(groups: Awaitable[dict[str, list[T]]], key: str) -> list[T]:
+    return (await groups).get(key, [])
+
+
+def create_loaders(session: UpstreamSession) -> Loaders:
+    """The loaders of a new request; call once per request, never share."""
+    return Loaders(session)

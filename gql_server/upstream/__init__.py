@@ -1,0 +1,60 @@
+"""The Factorial REST client: HTTP, auth, pagination, errors and record decoding.
+
+Knows nothing of GraphQL; everything a caller needs is re-exported here.
+"""
+
+from .client import MAX_PAGE_SIZE, ClientOptions, FactorialClient, UpstreamSession
+from .credentials import Credential, CredentialKind
+from .errors import (
+    UpstreamBadInput,
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamForbidden,
+    UpstreamNotFound,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+    UpstreamUnauthenticated,
+    UpstreamUnavailable,
+)
+from .page import Page
+from .pagination import fetch_all, iter_pages, next_cursor
+from .records import (
+    RESOURCES,
+    SCHEMAS,
+    VALUES,
+    Collection,
+    ResourceRecord,
+    SchemaRecord,
+    ValueRecord,
+)
+from .stats import UpstreamStats
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "RESOURCES",
+    "SCHEMAS",
+    "VALUES",
+    "ClientOptions",
+    "Collection",
+    "Credential",
+    "CredentialKind",
+    "FactorialClient",
+    "Page",
+    "ResourceRecord",
+    "SchemaRecord",
+    "UpstreamBadInput",
+    "UpstreamBadResponse",
+    "UpstreamError",
+    "UpstreamForbidden",
+    "UpstreamNotFound",
+    "UpstreamRateLimited",
+    "UpstreamSession",
+    "UpstreamStats",
+    "UpstreamTimeout",
+    "UpstreamUnauthenticated",
+    "UpstreamUnavailable",
+    "ValueRecord",
+    "fetch_all",
+    "iter_pages",
+    "next_cursor",
+]

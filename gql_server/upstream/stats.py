@@ -1,0 +1,42 @@
+"""What one GraphQL request cost upstream: calls made, calls saved, retries, time waited."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class UpstreamStats:
+    """Counters for one request; the client updates them, the response reports them.
+
+    `wait_seconds` is wall-clock time during which at least one upstream call was in flight,
+    so concurrent calls are not counted twice.
+    """
+
+    calls: int = 0
+    cached: int = 0
+    retries: int = 0
+    wait_seconds: float = 0.0
+    _in_flight: int = field(default=0, repr=False)
+    _busy_since: float = field(default=0.0, repr=False)
+
+    def call_started(self) -> None:
+        self.calls += 1
+        if self._in_flight == 0:
+            self._busy_since = time.perf_counter()
+        self._in_flight += 1
+
+    def call_finished(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.wait_seconds += time.perf_counter() - self._busy_since
+
+    def as_extension(self) -> dict[str, float | int]:
+        """The `extensions.upstream` entry of a response."""
+        return {
+            "calls": self.calls,
+            "cached": self.cached,
+            "retries": self.retries,
+            "waitMs": round(self.wait_seconds * 1000, 3),
+        }
