@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import contextmanager, suppress
+from typing import Any, Literal
 
 import uvicorn
 
@@ -16,7 +16,11 @@ SHUTDOWN_TIMEOUT = 10.0
 
 @contextmanager
 def serve(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, lifespan: str = "on"
+    app: Any,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    lifespan: Literal["auto", "on", "off"] = "on",
 ) -> Iterator[str]:
     """Serve `app` with uvicorn in a daemon thread and yield its base URL.
 
@@ -32,12 +36,18 @@ def serve(
         timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+
+    def run() -> None:
+        # uvicorn leaves with sys.exit when the app's startup fails; the wait below reports it.
+        with suppress(SystemExit):
+            server.run()
+
+    thread = threading.Thread(target=run, name="live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not server.started:
         if not thread.is_alive():
-            raise RuntimeError("the server stopped during startup")
+            raise RuntimeError("the server stopped during startup (uvicorn logged why)")
         if time.monotonic() > deadline:
             server.should_exit = True
             raise RuntimeError(f"the server did not start within {STARTUP_TIMEOUT} s")

@@ -71,7 +71,7 @@ def test_meta_of_a_middle_page() -> None:
 
 
 def test_empty_page_has_no_cursors() -> None:
-    page = paginate([], {})
+    page = paginate(list[Row](), {})
     assert page.meta == {
         "has_next_page": False,
         "has_previous_page": False,
