@@ -6,6 +6,8 @@ import time
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from gql_server.simulator import Simulator, SimulatorStore, build_demo_store
 
@@ -320,3 +322,13 @@ async def test_latency_and_jitter(client: httpx.AsyncClient, sim: Simulator) -> 
     root_start = time.monotonic()
     await client.get("/")
     assert time.monotonic() - root_start < 0.1
+
+
+async def test_works_mounted_under_a_prefix(sim: Simulator) -> None:
+    outer = Starlette(routes=[Mount("/factorial", app=sim.app)])
+    transport = httpx.ASGITransport(app=outer)
+    headers = {"x-api-key": API_KEY}
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as c:
+        response = await c.get("/factorial" + url("schemas", 1))
+    assert response.json()["name"] == "Laptops"
+    assert sim.call_log[-1].route == "custom_resources/schemas/{id}"
