@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import Cookie, CookieJar
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -37,9 +38,20 @@ def server_credential(settings: Settings) -> Credential | None:
     return None
 
 
-def no_cookies() -> httpx.Cookies:
-    """A cookie jar that refuses every cookie: the shared client must never carry one."""
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+class NoCookieJar(CookieJar):
+    """A cookie jar that keeps nothing: a cookie one caller's answer sets must never ride
+    along on another caller's request through the shared client."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        return None
+
+
+def no_cookies() -> CookieJar:
+    """The cookie store of the shared upstream client."""
+    return NoCookieJar()
 
 
 def demo_transport(settings: Settings) -> httpx.AsyncBaseTransport:

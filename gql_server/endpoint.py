@@ -66,17 +66,17 @@ def choose_media_type(accept: str) -> str | None:
                 except ValueError:
                     quality = 0.0
         offered.append((media.lower(), quality))
+    # Exact matches beat wildcards at equal quality; a wildcard gets application/json, which
+    # every client reads; the new media type only when it is asked for by name.
+    ranks = {GRAPHQL_RESPONSE: 2, JSON: 1, "*/*": 0, "application/*": 0}
     best: tuple[float, int, str] | None = None
     for media, quality in offered:
-        if quality <= 0:
+        rank = ranks.get(media)
+        if quality <= 0 or rank is None:
             continue
-        for rank, candidate in enumerate((GRAPHQL_RESPONSE, JSON)):
-            if media in (candidate, "*/*", "application/*"):
-                # Exact matches win over wildcards; our preference breaks ties.
-                exact = 1 if media == candidate else 0
-                key = (quality + exact / 10, -rank, candidate)
-                if best is None or key > best:
-                    best = key
+        key = (quality, rank, GRAPHQL_RESPONSE if rank == 2 else JSON)
+        if best is None or key > best:
+            best = key
     return best[2] if best else None
 
 

@@ -22,9 +22,10 @@ INTERNAL_MESSAGE = "Unexpected error."
 # graphql-core reports a wrong or missing input value through these messages; such errors are
 # the client's input, not its query shape.
 _INPUT_MESSAGES = (
+    "has invalid value",
     "got invalid value",
     "was not provided",
-    "Expected value of type",
+    "Expected value of",
     "is not defined by type",
     "of required type",
     "cannot represent",
@@ -81,7 +82,9 @@ def format_error(error: GraphQLError, request_id: str | None = None) -> dict[str
             extensions["retryAfter"] = round(original.retry_after, 3)
         if isinstance(original, UpstreamBadInput) and original.field is not None:
             extensions["field"] = original.field
-    elif original is None:
+    elif original is None or isinstance(original, GraphQLError):
+        # graphql-core's own errors (possibly wrapped, as in variable coercion) describe only
+        # the client's document and variables.
         message = error.message
         extensions = {"code": _code_of_graphql_error(error)}
     else:

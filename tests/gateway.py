@@ -1,0 +1,97 @@
+"""Driving the real gateway app against a simulator, in-process, as the tests do."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from gql_server.app import create_app
+from gql_server.config import Settings
+from gql_server.simulator import Simulator, SimulatorStore
+
+UPSTREAM_URL = "http://factorial.test"
+API_KEY = "server-key"
+
+
+@dataclass
+class Gateway:
+    """The gateway's HTTP client plus the simulator behind it (for its call counter)."""
+
+    http: httpx.AsyncClient
+    sim: Simulator
+
+    async def post(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = dict(variables)
+        return await self.http.post("/graphql", json=body, headers=dict(headers or {}))
+
+    async def query(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Run a query that must succeed at the HTTP level; returns the whole JSON body."""
+        response = await self.post(query, variables, headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: Mapping[str, Any] | None = None) -> Any:
+        """Run a query that must succeed without errors; returns `data`."""
+        body = await self.query(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@asynccontextmanager
+async def open_gateway(
+    store_or_sim: SimulatorStore | Simulator, **settings: Any
+) -> AsyncIterator[Gateway]:
+    """The gateway app (lifespan running) over a simulator, with a server-held API key."""
+    sim = store_or_sim if isinstance(store_or_sim, Simulator) else Simulator(store_or_sim)
+    values: dict[str, Any] = {
+        "factorial_base_url": UPSTREAM_URL,
+        "factorial_api_key": API_KEY,
+        "gql_demo": False,
+    }
+    values.update(settings)
+    app = create_app(Settings(**values), transport=httpx.ASGITransport(app=sim.app))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+            yield Gateway(http, sim)
+
+
+def build_store(
+    *,
+    schemas: int = 1,
+    resources: int = 1,
+    values_per_resource: int = 1,
+    employees: int | None = None,
+    id_start: int = 1,
+    owner_type: str = "Employee",
+) -> SimulatorStore:
+    """A store of exact shape: resources spread round-robin over schemas and employees."""
+    store = SimulatorStore(id_start=id_start)
+    schema_rows = [store.add_schema(name=f"Table {i}", position=i) for i in range(schemas)]
+    owners = employees or resources
+    for i in range(resources):
+        resource = store.add_resource(
+            schema_id=schema_rows[i % schemas].id,
+            attachable_type=owner_type,
+            attachable_id=1000 + i % owners,
+        )
+        for _ in range(values_per_resource):
+            store.add_value(resource_id=resource.id)
+    return store

@@ -1,0 +1,193 @@
+"""The upstream client against the simulator: wire format, errors, limits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from gql_server.app import no_cookies
+from gql_server.simulator import Fault, Simulator, SimulatorStore
+from gql_server.upstream import (
+    RESOURCES,
+    SCHEMAS,
+    VALUES,
+    ClientOptions,
+    Credential,
+    FactorialClient,
+    UpstreamBadInput,
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamSession,
+    UpstreamStats,
+    UpstreamTimeout,
+    UpstreamUnauthenticated,
+    fetch_all,
+)
+
+from ..gateway import build_store
+
+KEY = Credential("api_key", "client-test-key")
+HUGE_ID = 18_000_000_000_000_001  # beyond 2**53: a float would round it
+
+
+async def open_session(
+    sim: Simulator, version: str = "2026-10-01", **options: float
+) -> AsyncIterator[UpstreamSession]:
+    transport = httpx.ASGITransport(app=sim.app)
+    async with httpx.AsyncClient(transport=transport, cookies=no_cookies()) as http:
+        client = FactorialClient(
+            http,
+            base_url="http://factorial.test",
+            api_version=version,
+            options=ClientOptions(**options),  # type: ignore[arg-type]
+        )
+        yield client.session(KEY, UpstreamStats())
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    return Simulator(build_store(schemas=2, resources=3, values_per_resource=2))
+
+
+@pytest.fixture
+async def session(sim: Simulator) -> AsyncIterator[UpstreamSession]:
+    async for s in open_session(sim):
+        yield s
+
+
+@pytest.mark.parametrize("version", ["2026-04-01", "2026-07-01", "2026-10-01"])
+async def test_ids_are_exact_strings_in_every_version(version: str) -> None:
+    store = build_store(resources=2, id_start=HUGE_ID)
+    async for session in open_session(Simulator(store), version):
+        records = await fetch_all(session, VALUES)
+        assert [r.id for r in records] == [str(i) for i in store.values]
+        assert records[0].resource_id == str(HUGE_ID + 1)
+        one = await session.get(RESOURCES, str(HUGE_ID + 1))
+        assert one is not None and one.schema_id == str(HUGE_ID)
+        assert session.client.integer_ids is (version == "2026-04-01")
+
+
+async def test_both_resource_shapes_decode(sim: Simulator) -> None:
+    for sdk_fields in (True, False):
+        sim.sdk_fields = sdk_fields
+        async for session in open_session(sim):
+            [resource, *_] = await fetch_all(session, RESOURCES)
+            assert resource.schema_id is not None and resource.attachable_type == "Employee"
+            assert (resource.created_at is not None) is sdk_fields
+            assert (resource.name is not None) is sdk_fields
+
+
+async def test_pagination_follows_cursors(session: UpstreamSession) -> None:
+    store = build_store(resources=130, values_per_resource=2)
+    sim = Simulator(store)
+    async for s in open_session(sim):
+        records = await fetch_all(s, VALUES)
+        assert [r.id for r in records] == [str(i) for i in store.values]
+        assert sim.calls["GET custom_resources/values"] == 3
+        afters = [dict(c.params).get("after_id") for c in sim.call_log]
+        assert afters[0] is None and all(afters[1:])
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (400, "BAD_USER_INPUT"),
+        (401, "UNAUTHENTICATED"),
+        (403, "FORBIDDEN"),
+        (404, "NOT_FOUND"),
+        (422, "BAD_USER_INPUT"),
+        (429, "RATE_LIMITED"),
+        (500, "UPSTREAM_UNAVAILABLE"),
+        (502, "UPSTREAM_UNAVAILABLE"),
+        (503, "UPSTREAM_UNAVAILABLE"),
+    ],
+)
+async def test_statuses_map_to_our_codes(
+    sim: Simulator, session: UpstreamSession, status: int, code: str
+) -> None:
+    sim.inject(Fault(status=status, error_body='{"errors":[{"message":"CANARY-BODY"}]}'))
+    with pytest.raises(UpstreamError) as caught:
+        await session.list_page(SCHEMAS)
+    assert caught.value.code == code
+    assert "CANARY" not in str(caught.value)
+
+
+async def test_retry_after_is_read(sim: Simulator, session: UpstreamSession) -> None:
+    sim.inject(Fault(status=429, retry_after="7"))
+    with pytest.raises(UpstreamError) as caught:
+        await session.list_page(SCHEMAS)
+    assert getattr(caught.value, "retry_after", None) == 7.0
+
+
+async def test_validation_field_is_kept_only_when_it_is_a_plain_name(
+    sim: Simulator, session: UpstreamSession
+) -> None:
+    sim.inject(Fault(status=422, times=1, error_body='{"errors":[{"field":"name"}]}'))
+    with pytest.raises(UpstreamBadInput) as caught:
+        await session.create(SCHEMAS, {})
+    assert caught.value.field == "name"
+    sim.inject(Fault(status=422, times=1, error_body='{"errors":[{"field":"<script>"}]}'))
+    with pytest.raises(UpstreamBadInput) as caught:
+        await session.create(SCHEMAS, {})
+    assert caught.value.field is None
+
+
+@pytest.mark.parametrize("body", ["malformed", "truncated", "html", "empty"])
+async def test_unreadable_bodies_are_bad_responses(
+    sim: Simulator, session: UpstreamSession, body: str
+) -> None:
+    sim.inject(Fault(body=body))  # type: ignore[arg-type]
+    with pytest.raises(UpstreamBadResponse):
+        await session.list_page(VALUES)
+
+
+async def test_a_body_over_the_cap_is_refused(sim: Simulator) -> None:
+    sim.inject(Fault(body="huge", huge_bytes=300_000))
+    async for session in open_session(sim, max_response_bytes=100_000):
+        with pytest.raises(UpstreamBadResponse):
+            await session.list_page(VALUES)
+
+
+async def test_a_slow_upstream_times_out(sim: Simulator) -> None:
+    sim.inject(Fault(latency=2.0))
+    async for session in open_session(sim, timeout=0.2):
+        with pytest.raises(UpstreamTimeout):
+            await session.list_page(VALUES)
+
+
+async def test_a_refused_connection_is_unavailable() -> None:
+    async with httpx.AsyncClient() as http:
+        client = FactorialClient(http, base_url="http://127.0.0.1:9", api_version="2026-10-01")
+        with pytest.raises(UpstreamError) as caught:
+            await client.session(KEY).list_page(SCHEMAS)
+        assert caught.value.code == "UPSTREAM_UNAVAILABLE"
+
+
+async def test_no_credential_fails_before_any_call(sim: Simulator) -> None:
+    async for session in open_session(sim):
+        anonymous = session.client.session(None)
+        with pytest.raises(UpstreamUnauthenticated):
+            await anonymous.list_page(SCHEMAS)
+        assert sim.total_calls == 0
+
+
+async def test_cookies_set_upstream_are_never_kept(sim: Simulator) -> None:
+    sim.inject(Fault(set_cookie=True))
+    transport = httpx.ASGITransport(app=sim.app)
+    async with httpx.AsyncClient(transport=transport, cookies=no_cookies()) as http:
+        client = FactorialClient(http, base_url="http://factorial.test", api_version="2026-10-01")
+        await client.session(KEY).list_page(SCHEMAS)
+        assert len(http.cookies.jar) == 0
+
+
+async def test_stats_count_calls_and_time(sim: Simulator, session: UpstreamSession) -> None:
+    await fetch_all(session, SCHEMAS)
+    await session.get(SCHEMAS, "999999")
+    assert session.stats.calls == 2
+    assert session.stats.wait_seconds > 0
+
+
+def test_store_fixture_shape(sim: Simulator) -> None:
+    assert isinstance(sim.store, SimulatorStore)
