@@ -38,6 +38,7 @@ def _configure_logging() -> None:
     )
     # Per-call upstream lines are for debugging; the default output stays readable.
     logging.getLogger("gql_server.upstream").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def serve(host: str, port: int) -> None:

@@ -80,6 +80,7 @@ def build_store(
     values_per_resource: int = 1,
     employees: int | None = None,
     id_start: int = 1,
+    owner_start: int = 1000,
     owner_type: str = "Employee",
 ) -> SimulatorStore:
     """A store of exact shape: resources spread round-robin over schemas and employees."""
@@ -90,7 +91,7 @@ def build_store(
         resource = store.add_resource(
             schema_id=schema_rows[i % schemas].id,
             attachable_type=owner_type,
-            attachable_id=1000 + i % owners,
+            attachable_id=owner_start + i % owners,
         )
         for _ in range(values_per_resource):
             store.add_value(resource_id=resource.id)

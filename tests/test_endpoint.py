@@ -1,0 +1,146 @@
+"""The /graphql endpoint as HTTP clients and browsers see it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .gateway import Gateway
+
+SMALL = "{ schemas { totalCount nodes { id name } } }"
+
+
+async def test_post_json(gateway: Gateway) -> None:
+    response = await gateway.post(SMALL)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["data"]["schemas"]["totalCount"] == 2
+    assert body["extensions"]["upstream"]["calls"] == 1
+    assert response.headers["x-request-id"]
+
+
+async def test_get_query_with_variables(gateway: Gateway) -> None:
+    response = await gateway.http.get(
+        "/graphql",
+        params={
+            "query": "query($ids: [ID!]) { schemas(ids: $ids) { nodes { id } } }",
+            "variables": json.dumps({"ids": ["1"]}),
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["schemas"]["nodes"] == [{"id": "1"}]
+
+
+async def test_mutations_are_refused_over_get(gateway: Gateway) -> None:
+    query = 'mutation { createSchema(input: {name: "x", companyId: "1"}) { id } }'
+    response = await gateway.http.get("/graphql", params={"query": query})
+    assert response.status_code == 405
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert gateway.sim.total_calls == 0
+
+
+async def test_browsers_get_graphiql(gateway: Gateway) -> None:
+    response = await gateway.http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+    assert "schemas(first: 10)" in response.text  # our example query is the default
+
+
+async def test_healthz_never_calls_upstream(gateway: Gateway) -> None:
+    response = await gateway.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert gateway.sim.total_calls == 0
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/graphql-response+json", "application/graphql-response+json"),
+        ("application/json", "application/json"),
+        ("*/*", "application/json"),
+        ("", "application/json"),
+        (
+            "application/json;q=0.5, application/graphql-response+json",
+            "application/graphql-response+json",
+        ),
+    ],
+)
+async def test_content_negotiation(gateway: Gateway, accept: str, media_type: str) -> None:
+    response = await gateway.post(SMALL, headers={"accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+
+
+async def test_unacceptable_accept_is_406(gateway: Gateway) -> None:
+    response = await gateway.post(SMALL, headers={"accept": "text/plain"})
+    assert response.status_code == 406
+
+
+@pytest.mark.parametrize(
+    ("accept", "status"), [("application/json", 200), ("application/graphql-response+json", 400)]
+)
+async def test_invalid_documents(gateway: Gateway, accept: str, status: int) -> None:
+    for query, code in [
+        ("{ schemas {", "GRAPHQL_PARSE_FAILED"),
+        ("{ nope }", "GRAPHQL_VALIDATION_FAILED"),
+    ]:
+        response = await gateway.post(query, headers={"accept": accept})
+        assert response.status_code == status
+        body = response.json()
+        assert "data" not in body
+        assert body["errors"][0]["extensions"]["code"] == code
+    assert gateway.sim.total_calls == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        (b"{not json", "application/json", 400),
+        (b"[1, 2]", "application/json", 400),
+        (b'{"query": 5}', "application/json", 400),
+        (b'{"query": "{ schemas { totalCount } }", "variables": [1]}', "application/json", 400),
+        (b"query=x", "application/x-www-form-urlencoded", 415),
+        (b"{}", "application/json", 400),
+    ],
+)
+async def test_malformed_requests_are_400s(
+    gateway: Gateway, content: bytes, content_type: str, status: int
+) -> None:
+    response = await gateway.http.post(
+        "/graphql", content=content, headers={"content-type": content_type}
+    )
+    assert response.status_code == status
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert gateway.sim.total_calls == 0
+
+
+async def test_a_too_large_body_is_413(gateway: Gateway) -> None:
+    big = "{ schemas { totalCount } }" + " " * (2 * 1024 * 1024)
+    response = await gateway.post(big)
+    assert response.status_code == 413
+
+
+async def test_cost_reporting_can_be_turned_off() -> None:
+    from .gateway import build_store, open_gateway
+
+    async with open_gateway(build_store(), gql_report_cost=False) as gw:
+        body = await gw.query(SMALL)
+        assert "extensions" not in body
+
+
+async def test_unexpected_errors_are_masked(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gql_server.loaders import Loaders
+
+    def explode(self: Loaders, schema_id: str) -> None:
+        raise RuntimeError("CANARY internal detail")
+
+    monkeypatch.setattr(Loaders, "resources_of", explode)
+    body = await gateway.query("{ schemas { nodes { id resources { totalCount } } } }")
+    assert "CANARY" not in json.dumps(body)
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"INTERNAL_SERVER_ERROR"}
+    assert body["errors"][0]["path"] == ["schemas", "nodes", 0, "resources"]
