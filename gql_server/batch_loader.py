@@ -3,8 +3,9 @@
 aiodataloader dispatches a batch one event-loop turn after its first key. A resolver that
 awaits anything first (a cached future, `asyncio.sleep(0)`, a permission check) loads a turn
 later and lands in a second batch: one more upstream call per such resolver. Here the dispatch
-waits until a whole turn passes with no new key, so every key a level produces in the same
-burst of work goes out together.
+waits until whole turns of the loop pass with no new key, so every key a level produces in the
+same burst of work goes out together. A turn costs microseconds; an upstream call, tens of
+milliseconds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ V = TypeVar("V")
 
 BatchFunction = Callable[[list[str]], Awaitable[Sequence[V | BaseException]]]
 
+# Whole loop turns without a new key before a batch goes out.
+QUIET_TURNS = 2
 # Turns to wait at most for a queue that keeps growing, so a dispatch cannot starve.
 MAX_SETTLE_TURNS = 64
 
@@ -42,12 +45,16 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
     def do_resolve_reject(self, key: str, future: asyncio.Future[V]) -> None:
         self._queue.append(Loader(key=key, future=future))
         if len(self._queue) == 1:
-            self.loop.call_soon(self._dispatch_when_settled, 1, 0)
+            # The first check only marks the queue's size: the turn in which the first key
+            # arrived is not a whole turn, and keys may still follow within it.
+            self.loop.call_soon(self._dispatch_when_settled, -1, 0, 0)
 
-    def _dispatch_when_settled(self, seen: int, turns: int) -> None:
+    def _dispatch_when_settled(self, seen: int, quiet: int, turns: int) -> None:
         queued = len(self._queue)
-        if queued and queued != seen and turns < MAX_SETTLE_TURNS:
-            self.loop.call_soon(self._dispatch_when_settled, queued, turns + 1)
+        if not queued:
             return
-        if queued:
-            dispatch_queue(self)
+        quiet = quiet + 1 if queued == seen else 0
+        if quiet < QUIET_TURNS and turns < MAX_SETTLE_TURNS:
+            self.loop.call_soon(self._dispatch_when_settled, queued, quiet, turns + 1)
+            return
+        dispatch_queue(self)

@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     gql_report_cost: bool = Field(
         default=True, description="Add extensions.upstream (the price of a query) to responses."
     )
+    gql_cost_budget: int = Field(
+        default=1000,
+        ge=1,
+        description="Most upstream calls one operation may be estimated to need before it runs.",
+    )
+    gql_cost_assumed_size: int = Field(
+        default=1000,
+        ge=1,
+        description="Collection size assumed by cost estimates until a real size is seen.",
+    )
     gql_graphiql: bool = True
     gql_introspection: bool = True
 

@@ -26,7 +26,7 @@ def build_context(
 ) -> Context:
     """A fresh context acting as `credential`, with its own loaders and stats."""
     stats = UpstreamStats()
-    session = client.session(credential, stats)
+    session = UpstreamSession(client, credential, stats)
     return Context(
         session=session,
         loaders=create_loaders(session),

@@ -3,8 +3,9 @@
 Each loader turns the keys of one level of a query into the fewest upstream calls: by-id
 lookups go out as `ids[]` batches of at most 100, values of employee-owned resources as one
 `employee_ids[]` read per 100 employees, and the links with no upstream filter (values of other
-owners, resources of a schema) as one read of the whole collection per request. Everything read
-is primed into the by-id loaders, so a record seen once in a request is never fetched again.
+owners, resources of a schema) as one read of the whole collection per request, which then
+serves every later level too. Everything read is primed into the by-id loaders, so a record
+seen once in a request is never fetched again.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class Once(Generic[T]):
         self._compute = compute
         self._task: asyncio.Future[T] | None = None
 
+    @property
+    def started(self) -> bool:
+        return self._task is not None
+
     def get(self) -> asyncio.Future[T]:
         if self._task is None:
             self._task = asyncio.ensure_future(self._compute())
@@ -63,6 +68,10 @@ class Loaders:
         self.values_by_employee: BatchLoader[list[ValueRecord]] = BatchLoader(
             self._load_values_by_employee
         )
+        self.rows_of_resources: BatchLoader[list[ValueRecord]] = BatchLoader(
+            self._load_rows_of_resources
+        )
+        self._owners: dict[str, str | None] = {}
         self.resources_by_schema: Once[dict[str, list[ResourceRecord]]] = Once(
             self._load_resources_by_schema
         )
@@ -149,25 +158,45 @@ class Loaders:
             grouped[record.resource_id].append(record)
         return dict(grouped)
 
+    async def _load_rows_of_resources(
+        self, resource_ids: list[str]
+    ) -> list[list[ValueRecord] | BaseException]:
+        """The rows of a level's resources, by the cheapest route the level allows.
+
+        When any resource of the level has a non-employee owner, the whole values collection is
+        read anyway, and then it serves every resource of the level; so does a collection
+        already read earlier in the request. Otherwise the rows come by employee, 100
+        employees a call.
+        """
+        owners = [self._owners[r] for r in resource_ids]
+        if None in owners or self.values_by_resource.started:
+            try:
+                groups = await self.values_by_resource.get()
+            except Exception as error:
+                return [error] * len(resource_ids)
+            return [groups.get(r, []) for r in resource_ids]
+        employee_rows = await asyncio.gather(
+            *(self.values_by_employee.load(e) for e in owners if e is not None),
+            return_exceptions=True,
+        )
+        answers: list[list[ValueRecord] | BaseException] = []
+        for resource_id, rows in zip(resource_ids, employee_rows, strict=True):
+            if isinstance(rows, BaseException):
+                answers.append(rows)
+            else:
+                answers.append([row for row in rows if row.resource_id == resource_id])
+        return answers
+
     # -- links ------------------------------------------------------------------------------
 
     def values_of(self, resource: ResourceRecord) -> Awaitable[list[ValueRecord]]:
         """The rows of one resource, at one shared upstream round per query level."""
-        employee_id = resource.employee_id
-        if employee_id is not None:
-            by_employee = self.values_by_employee.load(employee_id)
-            return _keep_resource_rows(by_employee, resource.id)
-        return _group_of(self.values_by_resource.get(), resource.id)
+        self._owners[resource.id] = resource.employee_id
+        return self.rows_of_resources.load(resource.id)
 
     def resources_of(self, schema_id: str) -> Awaitable[list[ResourceRecord]]:
         """The resources attached to one schema (one read of the collection per request)."""
         return _group_of(self.resources_by_schema.get(), schema_id)
-
-
-async def _keep_resource_rows(
-    rows: Awaitable[list[ValueRecord]], resource_id: str
-) -> list[ValueRecord]:
-    return [row for row in await rows if row.resource_id == resource_id]
 
 
 async def _group_of(groups: Awaitable[dict[str, list[T]]], key: str) -> list[T]:

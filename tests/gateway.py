@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -77,22 +77,29 @@ def build_store(
     *,
     schemas: int = 1,
     resources: int = 1,
-    values_per_resource: int = 1,
+    values_per_resource: int | Callable[[int], int] = 1,
     employees: int | None = None,
     id_start: int = 1,
     owner_start: int = 1000,
     owner_type: str = "Employee",
+    team_every: int | None = None,
 ) -> SimulatorStore:
-    """A store of exact shape: resources spread round-robin over schemas and employees."""
+    """A store of exact shape: resources spread round-robin over schemas and employees.
+
+    `values_per_resource` may depend on the resource's index; with `team_every`, every n-th
+    resource belongs to a team instead.
+    """
     store = SimulatorStore(id_start=id_start)
     schema_rows = [store.add_schema(name=f"Table {i}", position=i) for i in range(schemas)]
     owners = employees or resources
     for i in range(resources):
+        team = team_every is not None and i % team_every == team_every - 1
         resource = store.add_resource(
             schema_id=schema_rows[i % schemas].id,
-            attachable_type=owner_type,
+            attachable_type="Team" if team else owner_type,
             attachable_id=owner_start + i % owners,
         )
-        for _ in range(values_per_resource):
+        count = values_per_resource(i) if callable(values_per_resource) else values_per_resource
+        for _ in range(count):
             store.add_value(resource_id=resource.id)
     return store

@@ -3,7 +3,7 @@
 Knows nothing of GraphQL; everything a caller needs is re-exported here.
 """
 
-from .client import MAX_PAGE_SIZE, ClientOptions, FactorialClient, UpstreamSession
+from .client import MAX_PAGE_SIZE, ClientOptions, FactorialClient
 from .credentials import Credential, CredentialKind
 from .errors import (
     UpstreamBadInput,
@@ -27,6 +27,8 @@ from .records import (
     SchemaRecord,
     ValueRecord,
 )
+from .session import UpstreamSession
+from .sizes import CollectionSizes
 from .stats import UpstreamStats
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "VALUES",
     "ClientOptions",
     "Collection",
+    "CollectionSizes",
     "Credential",
     "CredentialKind",
     "FactorialClient",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
@@ -15,18 +15,14 @@ import orjson
 from .credentials import Credential
 from .errors import (
     UpstreamBadResponse,
-    UpstreamError,
-    UpstreamNotFound,
     UpstreamTimeout,
     UpstreamUnauthenticated,
     UpstreamUnavailable,
 )
-from .page import Page, decode_page
-from .records import Collection
+from .sizes import CollectionSizes
 from .stats import UpstreamStats
 from .status import error_for_status
 
-R = TypeVar("R")
 Params = list[tuple[str, str | int | float | bool | None]]
 
 logger = logging.getLogger("gql_server.upstream")
@@ -46,8 +42,8 @@ class ClientOptions:
 class FactorialClient:
     """Speaks Factorial's REST API over a shared `httpx.AsyncClient`.
 
-    The client holds no credential: each request of ours opens a `session()` with the caller's
-    credential and its own stats, so nothing of one caller reaches another.
+    The client holds no credential: each request of ours opens an `UpstreamSession` with the
+    caller's credential and its own stats, so nothing of one caller reaches another.
     """
 
     def __init__(
@@ -62,6 +58,11 @@ class FactorialClient:
         self.api_version = api_version
         self.root = f"{base_url.rstrip('/')}/api/{api_version}/resources/"
         self.options = options or ClientOptions()
+        # Whether the upstream honours `page=` (offset pages); unlearned on the first sign
+        # that it does not.
+        self.offset_pages = True
+        self._in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
+        self.sizes = CollectionSizes()
 
     @property
     def integer_ids(self) -> bool:
@@ -74,11 +75,30 @@ class FactorialClient:
             return value
         return int(value) if value.isdigit() else None
 
-    def session(
-        self, credential: Credential | None, stats: UpstreamStats | None = None
-    ) -> UpstreamSession:
-        """A view of this client that acts as `credential` and counts into `stats`."""
-        return UpstreamSession(self, credential, stats or UpstreamStats())
+    async def get_shared(
+        self, path: str, params: Params, credential: Credential | None, stats: UpstreamStats
+    ) -> Any:
+        """A GET that joins an identical one already in flight for the same credential.
+
+        Concurrent requests asking Factorial the same question with the same credential share
+        one upstream call; different credentials never share, so no caller can see an answer
+        given to another.
+        """
+        if credential is None:
+            raise UpstreamUnauthenticated("No Factorial credential was given.")
+        key = (credential.fingerprint, path, str(httpx.QueryParams(params)))
+        shared = self._in_flight.get(key)
+        if shared is None:
+            shared = asyncio.ensure_future(self.send("GET", path, credential, stats, params=params))
+            self._in_flight[key] = shared
+            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+            # Shielded: one caller giving up must not cancel the call for the others.
+            return await asyncio.shield(shared)
+        stats.shared_started()
+        try:
+            return await asyncio.shield(shared)
+        finally:
+            stats.shared_finished()
 
     async def send(
         self,
@@ -159,55 +179,3 @@ class FactorialClient:
         finally:
             await response.aclose()
         return response.status_code, response.headers, b"".join(chunks)
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamSession:
-    """The client acting for one caller during one request."""
-
-    client: FactorialClient
-    credential: Credential | None
-    stats: UpstreamStats
-
-    async def list_page(
-        self,
-        collection: Collection[R],
-        *,
-        ids: Iterable[str] = (),
-        employee_ids: Iterable[str] = (),
-        limit: int = MAX_PAGE_SIZE,
-        after: str | None = None,
-        page: int | None = None,
-    ) -> Page[R]:
-        """One list call with the upstream's own filters and pagination."""
-        params: Params = [("ids[]", i) for i in ids]
-        params += [("employee_ids[]", e) for e in employee_ids]
-        params.append(("limit", str(max(1, min(limit, MAX_PAGE_SIZE)))))
-        if after is not None:
-            params.append(("after_id", after))
-        if page is not None:
-            params.append(("page", str(page)))
-        body = await self.client.send(
-            "GET", collection.path, self.credential, self.stats, params=params
-        )
-        return decode_page(body, collection.decode)
-
-    async def get(self, collection: Collection[R], record_id: str) -> R | None:
-        """One record by id, or None when Factorial has no such record."""
-        try:
-            body = await self.client.send(
-                "GET", f"{collection.path}/{record_id}", self.credential, self.stats
-            )
-        except UpstreamNotFound:
-            return None
-        return collection.decode(body)
-
-    async def create(self, collection: Collection[R], fields: Mapping[str, Any]) -> R:
-        """POST a new record; never retried, since Factorial's writes are not idempotent."""
-        body = await self.client.send(
-            "POST", collection.path, self.credential, self.stats, body=fields
-        )
-        return collection.decode(body)
-
-
-__all__ = ["ClientOptions", "FactorialClient", "UpstreamError", "UpstreamSession"]

@@ -22,12 +22,27 @@ class UpstreamStats:
     _busy_since: float = field(default=0.0, repr=False)
 
     def call_started(self) -> None:
+        """An upstream call of this request's own begins."""
         self.calls += 1
+        self._wait_started()
+
+    def shared_started(self) -> None:
+        """This request begins waiting on an identical call another request made."""
+        self.cached += 1
+        self._wait_started()
+
+    def _wait_started(self) -> None:
         if self._in_flight == 0:
             self._busy_since = time.perf_counter()
         self._in_flight += 1
 
     def call_finished(self) -> None:
+        self._wait_finished()
+
+    def shared_finished(self) -> None:
+        self._wait_finished()
+
+    def _wait_finished(self) -> None:
         self._in_flight -= 1
         if self._in_flight == 0:
             self.wait_seconds += time.perf_counter() - self._busy_since

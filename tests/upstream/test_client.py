@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gql_server.app import no_cookies
 from gql_server.simulator import Fault, Simulator, SimulatorStore
@@ -43,7 +45,7 @@ async def open_session(
             api_version=version,
             options=ClientOptions(**options),  # type: ignore[arg-type]
         )
-        yield client.session(KEY, UpstreamStats())
+        yield UpstreamSession(client, KEY, UpstreamStats())
 
 
 @pytest.fixture
@@ -79,15 +81,58 @@ async def test_both_resource_shapes_decode(sim: Simulator) -> None:
             assert (resource.name is not None) is sdk_fields
 
 
-async def test_pagination_follows_cursors(session: UpstreamSession) -> None:
+async def test_a_collection_is_read_with_concurrent_offset_pages() -> None:
     store = build_store(resources=130, values_per_resource=2)
     sim = Simulator(store)
-    async for s in open_session(sim):
-        records = await fetch_all(s, VALUES)
+    async for session in open_session(sim):
+        records = await fetch_all(session, VALUES)
         assert [r.id for r in records] == [str(i) for i in store.values]
         assert sim.calls["GET custom_resources/values"] == 3
+        pages = [dict(c.params).get("page") for c in sim.call_log]
+        assert pages[0] is None
+        assert sorted(pages[1:]) == ["2", "3"]
+        assert session.known_size(VALUES) == 260
+
+
+def ignoring_page(app: ASGIApp) -> ASGIApp:
+    """An upstream that does not honour `page=`: every offset page is the first page."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = [p for p in scope["query_string"].split(b"&") if not p.startswith(b"page=")]
+            scope = {**scope, "query_string": b"&".join(query)}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+async def test_an_upstream_without_offset_pages_is_read_by_cursor() -> None:
+    store = build_store(resources=130, values_per_resource=2)
+    sim = Simulator(store)
+    transport = httpx.ASGITransport(app=ignoring_page(sim.app))
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = FactorialClient(http, base_url="http://factorial.test", api_version="2026-10-01")
+        session = UpstreamSession(client, KEY)
+        records = await fetch_all(session, VALUES)
+        assert [r.id for r in records] == [str(i) for i in store.values]
+        assert client.offset_pages is False
+        sim.reset_calls()
+        again = await fetch_all(UpstreamSession(client, KEY), VALUES)
+        assert len(again) == 260
+        # Learned: the second read follows cursors from the start, one call a page.
+        assert sim.calls["GET custom_resources/values"] == 3
         afters = [dict(c.params).get("after_id") for c in sim.call_log]
-        assert afters[0] is None and all(afters[1:])
+        assert afters[0] is None
+        assert all(afters[1:])
+
+
+async def test_identical_gets_in_one_request_cost_one_call(sim: Simulator) -> None:
+    async for session in open_session(sim):
+        first, second = await asyncio.gather(session.list_page(SCHEMAS), session.list_page(SCHEMAS))
+        assert first == second
+        await session.list_page(SCHEMAS)
+        assert sim.total_calls == 1
+        assert (session.stats.calls, session.stats.cached) == (1, 2)
 
 
 @pytest.mark.parametrize(
@@ -161,13 +206,13 @@ async def test_a_refused_connection_is_unavailable() -> None:
     async with httpx.AsyncClient() as http:
         client = FactorialClient(http, base_url="http://127.0.0.1:9", api_version="2026-10-01")
         with pytest.raises(UpstreamError) as caught:
-            await client.session(KEY).list_page(SCHEMAS)
+            await UpstreamSession(client, KEY).list_page(SCHEMAS)
         assert caught.value.code == "UPSTREAM_UNAVAILABLE"
 
 
 async def test_no_credential_fails_before_any_call(sim: Simulator) -> None:
     async for session in open_session(sim):
-        anonymous = session.client.session(None)
+        anonymous = UpstreamSession(session.client, None)
         with pytest.raises(UpstreamUnauthenticated):
             await anonymous.list_page(SCHEMAS)
         assert sim.total_calls == 0
@@ -178,7 +223,7 @@ async def test_cookies_set_upstream_are_never_kept(sim: Simulator) -> None:
     transport = httpx.ASGITransport(app=sim.app)
     async with httpx.AsyncClient(transport=transport, cookies=no_cookies()) as http:
         client = FactorialClient(http, base_url="http://factorial.test", api_version="2026-10-01")
-        await client.session(KEY).list_page(SCHEMAS)
+        await UpstreamSession(client, KEY).list_page(SCHEMAS)
         assert len(http.cookies.jar) == 0
 
 

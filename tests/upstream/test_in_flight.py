@@ -1,0 +1,41 @@
+"""Concurrent requests asking the same thing with the same credential share one upstream call."""
+
+from __future__ import annotations
+
+import asyncio
+
+from gql_server.simulator import Simulator
+
+from ..gateway import build_store, open_gateway
+
+QUERY = "{ schemas { nodes { id resources { totalCount } } } }"
+DISTINCT_URLS = 2  # the schemas page and the resources collection
+
+
+async def run_concurrently(credentials: list[str]) -> tuple[Simulator, list[dict[str, int]]]:
+    sim = Simulator(build_store(schemas=2, resources=20))
+    sim.latency = 0.2  # long enough for every request to be in flight at once
+    async with open_gateway(sim) as gw:
+        bodies = await asyncio.gather(
+            *(gw.query(QUERY, headers={"x-api-key": key}) for key in credentials)
+        )
+    for body in bodies:
+        assert "errors" not in body
+        assert body["data"]["schemas"]["nodes"][0]["resources"]["totalCount"] == 10
+    return sim, [body["extensions"]["upstream"] for body in bodies]
+
+
+async def test_fifty_identical_queries_with_one_credential_make_one_call_per_url() -> None:
+    sim, prices = await run_concurrently(["same-key"] * 50)
+    assert sim.total_calls == DISTINCT_URLS
+    assert sim.calls == {"GET custom_resources/schemas": 1, "GET custom_resources/resources": 1}
+    # The bill adds up: calls made plus calls joined equal what every request needed.
+    assert sum(p["calls"] for p in prices) == DISTINCT_URLS
+    assert sum(p["calls"] + p["cached"] for p in prices) == 50 * DISTINCT_URLS
+
+
+async def test_fifty_credentials_never_share() -> None:
+    sim, prices = await run_concurrently([f"key-{i}" for i in range(50)])
+    assert sim.total_calls == 50 * DISTINCT_URLS
+    assert all(p == {**p, "calls": DISTINCT_URLS, "cached": 0} for p in prices)
+    assert sorted(c.credential_kind for c in sim.call_log) == ["api_key"] * 100
