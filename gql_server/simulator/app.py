@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import random
 from collections import Counter
 from collections.abc import Mapping, Set
@@ -14,9 +15,10 @@ from starlette.routing import Route
 
 from .auth import Credential, is_accepted, read_credential
 from .calls import CallRecord
+from .endpoints import ENDPOINTS, Scope
 from .fault_responses import answer_in_place, apply_fault
 from .faults import Fault, FaultBook
-from .handlers import Scope, create_record, get_record, list_records
+from .handlers import create_record, delete_record, get_record, list_records, update_record
 from .responses import error_response, json_response
 from .routing import COLLECTIONS, ApiTarget, resolve
 from .store import SimulatorStore
@@ -25,7 +27,8 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class Simulator:
-    """A fake of Factorial's custom resources API over a SimulatorStore.
+    """A fake of Factorial's custom resources API (and the custom fields and employees it
+    leans on) over a SimulatorStore.
 
     `api_keys` / `access_tokens`: None accepts any non-empty `x-api-key` / Bearer token, a set
     only those. `tenants` maps a credential's secret to that tenant's store; other credentials
@@ -85,9 +88,7 @@ class Simulator:
         return json_response(
             {
                 "name": "Factorial custom resources simulator",
-                "endpoints": [
-                    f"/api/{{version}}/resources/custom_resources/{c}[/{{id}}]" for c in COLLECTIONS
-                ],
+                "endpoints": [f"/api/{{version}}/resources/{c}[/{{id}}]" for c in COLLECTIONS],
             }
         )
 
@@ -128,16 +129,26 @@ class Simulator:
     ) -> Response:
         if target.collection is None or target.version is None:
             return error_response(404, "No route matches this path")
-        allowed = target.allowed_methods()
+        endpoint = ENDPOINTS[target.collection]
+        allowed = endpoint.methods(record=target.record_id is not None)
         if request.method not in allowed:
             return error_response(405, headers={"allow": ", ".join(allowed)})
         accepted = is_accepted(credential, api_keys=self.api_keys, access_tokens=self.access_tokens)
         if credential is None or not accepted:
             return error_response(401)
-        store = self.tenants.get(credential.secret, self.store)
-        scope = Scope(store=store, version=target.version, sdk_fields=self.sdk_fields)
-        if target.record_id is not None:
-            return get_record(scope, target.collection, target.record_id)
-        if request.method == "POST":
-            return await create_record(scope, target.collection, request)
-        return list_records(scope, target.collection, request)
+        scope = Scope(
+            store=self.tenants.get(credential.secret, self.store),
+            version=target.version,
+            sdk_fields=self.sdk_fields,
+            today=datetime.datetime.now(datetime.UTC).date(),
+        )
+        record_id = target.record_id
+        if record_id is None:
+            if request.method == "POST":
+                return await create_record(scope, endpoint, request)
+            return list_records(scope, endpoint, request)
+        if request.method == "PUT":
+            return await update_record(scope, endpoint, record_id, request)
+        if request.method == "DELETE":
+            return delete_record(scope, endpoint, record_id)
+        return get_record(scope, endpoint, record_id)

@@ -1,91 +1,97 @@
-"""Answering an authenticated request for one collection: list, get by id, create."""
+"""Answering an authenticated request for one collection: list, get, create, update, delete."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .bodies import WriteRejected
+from .endpoints import Endpoint, Scope
 from .pagination import CursorError, paginate
-from .queries import select_resources, select_schemas, select_values
-from .records import ApiVersion, Record, parse_id, render_resource, render_schema, render_value
+from .queries import QueryError
+from .records import parse_id
 from .responses import error_response, errors_response, json_response
-from .routing import Collection
-from .store import SimulatorStore
-from .writes import WriteRejected, create_schema, create_value
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The store a request reads (its tenant's) and how records are written for it."""
-
-    store: SimulatorStore
-    version: ApiVersion
-    sdk_fields: bool
-
-    def render(self, collection: Collection, row: Any) -> Record:
-        """Render one row of `collection` for this request's version."""
-        if collection == "schemas":
-            return render_schema(row, self.version)
-        if collection == "resources":
-            schema_name = self.store.schema_name(row.schema_id)
-            return render_resource(
-                row, self.version, schema_name=schema_name, sdk_fields=self.sdk_fields
-            )
-        return render_value(row, self.version)
-
-
-def list_records(scope: Scope, collection: Collection, request: Request) -> Response:
+def list_records(scope: Scope, endpoint: Endpoint, request: Request) -> Response:
     """`GET {collection}`: filtered, paginated, wrapped in `{"data", "meta"}`."""
     params = request.query_params
-    rows: Any
-    if collection == "schemas":
-        rows = select_schemas(scope.store, params)
-    elif collection == "resources":
-        rows = select_resources(scope.store, params)
-    else:
-        rows = select_values(scope.store, params)
     try:
+        rows = endpoint.select(scope, params)
         page = paginate(rows, params)
     except CursorError as exc:
         return error_response(400, "Invalid pagination cursor", field=exc.param)
-    data = [scope.render(collection, row) for row in page.rows]
+    except QueryError as exc:
+        return error_response(400, exc.message, field=exc.param)
+    data = [endpoint.render(scope, row) for row in page.rows]
     return json_response({"data": data, "meta": page.meta})
 
 
-def get_record(scope: Scope, collection: Collection, raw_id: str) -> Response:
-    """`GET {collection}/{id}`: the bare record, or 404."""
+def _find(scope: Scope, endpoint: Endpoint, raw_id: str) -> Any:
     record_id = parse_id(raw_id)
-    table: dict[int, Any]
-    if collection == "schemas":
-        table = scope.store.schemas
-    elif collection == "resources":
-        table = scope.store.resources
-    else:
-        table = scope.store.values
-    row = table.get(record_id) if record_id is not None else None
-    if row is None:
-        return error_response(404, f"Couldn't find the {collection[:-1]}")
-    return json_response(scope.render(collection, row))
+    return endpoint.find(scope.store, record_id) if record_id is not None else None
 
 
-async def create_record(scope: Scope, collection: Collection, request: Request) -> Response:
-    """`POST schemas` or `POST values`: 201 with the bare record, 400 or 422 otherwise."""
+def _missing(endpoint: Endpoint) -> Response:
+    return error_response(404, f"Couldn't find the {endpoint.noun}")
+
+
+async def _read_body(request: Request) -> Mapping[str, Any] | Response:
+    """The request's JSON object, or the 400 response saying why there is none."""
     try:
         body = json.loads(await request.body())
     except ValueError:
         return error_response(400, "The request body is not valid JSON")
     if not isinstance(body, dict):
         return error_response(400, "The request body must be a JSON object")
+    return body
+
+
+def get_record(scope: Scope, endpoint: Endpoint, raw_id: str) -> Response:
+    """`GET {collection}/{id}`: the bare record, or 404."""
+    row = _find(scope, endpoint, raw_id)
+    return _missing(endpoint) if row is None else json_response(endpoint.render(scope, row))
+
+
+async def create_record(scope: Scope, endpoint: Endpoint, request: Request) -> Response:
+    """`POST {collection}`: 201 with the bare record, 400 or 422 otherwise."""
+    assert endpoint.create is not None
+    body = await _read_body(request)
+    if isinstance(body, Response):
+        return body
     try:
-        row: Any = (
-            create_schema(scope.store, body)
-            if collection == "schemas"
-            else create_value(scope.store, body)
-        )
+        row = endpoint.create(scope.store, body)
     except WriteRejected as exc:
         return errors_response(422, exc.errors)
-    return json_response(scope.render(collection, row), 201)
+    return json_response(endpoint.render(scope, row), 201)
+
+
+async def update_record(
+    scope: Scope, endpoint: Endpoint, raw_id: str, request: Request
+) -> Response:
+    """`PUT {collection}/{id}`: 200 with the bare record, 404, 400 or 422."""
+    assert endpoint.update is not None
+    row = _find(scope, endpoint, raw_id)
+    if row is None:
+        return _missing(endpoint)
+    body = await _read_body(request)
+    if isinstance(body, Response):
+        return body
+    try:
+        updated = endpoint.update(scope.store, row, body)
+    except WriteRejected as exc:
+        return errors_response(422, exc.errors)
+    return json_response(endpoint.render(scope, updated))
+
+
+def delete_record(scope: Scope, endpoint: Endpoint, raw_id: str) -> Response:
+    """`DELETE {collection}/{id}`: 200 with the bare record as it was, or 404."""
+    assert endpoint.delete is not None
+    row = _find(scope, endpoint, raw_id)
+    if row is None:
+        return _missing(endpoint)
+    return json_response(endpoint.render(scope, endpoint.delete(scope.store, row)))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from .records import ApiVersion, parse_version
 
-Collection = Literal["schemas", "resources", "values"]
-COLLECTIONS: tuple[Collection, ...] = ("schemas", "resources", "values")
-WRITABLE: frozenset[str] = frozenset({"schemas", "values"})
-NAMESPACE = "custom_resources"
+# `{namespace}/{name}` of every simulated collection.
+COLLECTIONS: tuple[str, ...] = (
+    "custom_resources/schemas",
+    "custom_resources/resources",
+    "custom_resources/values",
+    "custom_fields/fields",
+    "custom_fields/options",
+    "custom_fields/resource_fields",
+    "custom_fields/values",
+    "employees/employees",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,22 +24,15 @@ class ApiTarget:
     """What a request under /api/ asks for.
 
     `key` is the path after `/api/{version}/resources/` with the id segment replaced by `{id}`
-    (e.g. `custom_resources/values/{id}`); `collection` is None when the path is not one of
-    ours (or the version is not a date), which the app answers with 404.
+    (e.g. `custom_resources/values/{id}`); `collection` (e.g. `custom_fields/values`) is None
+    when the path is not one of ours (or the version is not a date), which the app answers
+    with 404.
     """
 
     key: str
     version: ApiVersion | None = None
-    collection: Collection | None = None
+    collection: str | None = None
     record_id: str | None = None
-
-    def allowed_methods(self) -> tuple[str, ...]:
-        """The HTTP methods this target answers."""
-        if self.collection is None:
-            return ()
-        if self.record_id is None and self.collection in WRITABLE:
-            return ("GET", "POST")
-        return ("GET",)
 
 
 def resolve(path: str) -> ApiTarget:
@@ -46,10 +45,8 @@ def resolve(path: str) -> ApiTarget:
         rest = [*rest[:2], "{id}", *rest[3:]]
     target = ApiTarget(key="/".join(rest))
     version = parse_version(segments[0])
-    if version is None or len(rest) not in (2, 3) or rest[0] != NAMESPACE:
-        return target
-    collection = next((c for c in COLLECTIONS if c == rest[1]), None)
-    if collection is None:
+    collection = "/".join(rest[:2])
+    if version is None or len(rest) not in (2, 3) or collection not in COLLECTIONS:
         return target
     record_id = segments[4] if len(rest) == 3 else None
     return ApiTarget(key=target.key, version=version, collection=collection, record_id=record_id)

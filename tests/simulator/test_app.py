@@ -211,7 +211,7 @@ async def test_bad_cursor_is_400(client: httpx.AsyncClient) -> None:
 
 
 async def test_other_paths_and_methods(client: httpx.AsyncClient) -> None:
-    for path in ("/nope", "/api/2026-10-01/resources/employees/employees", url("fields")):
+    for path in ("/nope", "/api/2026-10-01/resources/teams/teams", url("fields")):
         response = await client.get(path)
         assert response.status_code == 404
         assert response.json()["errors"][0]["code"] == "missing_resource"
