@@ -6,22 +6,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import orjson
 
+from .breaker import CircuitBreaker
 from .credentials import Credential
-from .errors import (
-    UpstreamBadResponse,
-    UpstreamTimeout,
-    UpstreamUnauthenticated,
-    UpstreamUnavailable,
-)
+from .errors import UpstreamError, UpstreamTimeout, UpstreamUnauthenticated
+from .exchange import exchange
+from .limiter import ConcurrencyLimiter
+from .retry import RetryBudget, RetryPolicy, retry_delay
 from .sizes import CollectionSizes
 from .stats import UpstreamStats
-from .status import error_for_status
 
 Params = list[tuple[str, str | int | float | bool | None]]
 
@@ -37,6 +35,13 @@ class ClientOptions:
 
     timeout: float = 10.0
     max_response_bytes: int = 16 * 1024 * 1024
+    max_concurrency: int = 50
+    max_concurrency_per_credential: int = 10
+    max_queue_wait: float = 2.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry_budget_ratio: float = 0.2
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 5.0
 
 
 class FactorialClient:
@@ -61,6 +66,14 @@ class FactorialClient:
         # Whether the upstream honours `page=` (offset pages); unlearned on the first sign
         # that it does not.
         self.offset_pages = True
+        self.retry_policy = self.options.retry
+        self.retry_budget = RetryBudget(ratio=self.options.retry_budget_ratio)
+        self.breaker = CircuitBreaker(self.options.breaker_threshold, self.options.breaker_cooldown)
+        self.limiter = ConcurrencyLimiter(
+            self.options.max_concurrency,
+            self.options.max_concurrency_per_credential,
+            self.options.max_queue_wait,
+        )
         self._in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
         self.sizes = CollectionSizes()
 
@@ -76,7 +89,12 @@ class FactorialClient:
         return int(value) if value.isdigit() else None
 
     async def get_shared(
-        self, path: str, params: Params, credential: Credential | None, stats: UpstreamStats
+        self,
+        path: str,
+        params: Params,
+        credential: Credential | None,
+        stats: UpstreamStats,
+        deadline: float | None = None,
     ) -> Any:
         """A GET that joins an identical one already in flight for the same credential.
 
@@ -89,7 +107,9 @@ class FactorialClient:
         key = (credential.fingerprint, path, str(httpx.QueryParams(params)))
         shared = self._in_flight.get(key)
         if shared is None:
-            shared = asyncio.ensure_future(self.send("GET", path, credential, stats, params=params))
+            shared = asyncio.ensure_future(
+                self.send("GET", path, credential, stats, params=params, deadline=deadline)
+            )
             self._in_flight[key] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
             # Shielded: one caller giving up must not cancel the call for the others.
@@ -109,8 +129,12 @@ class FactorialClient:
         *,
         params: Params | None = None,
         body: Mapping[str, Any] | None = None,
+        deadline: float | None = None,
     ) -> Any:
-        """Make one upstream call and return its decoded JSON body, or raise an UpstreamError."""
+        """Make an upstream call, retried as the policy allows, and return its decoded body.
+
+        `deadline` (a `time.monotonic()` instant) bounds the call and all its retries.
+        """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
         headers = {"accept": "application/json", **credential.headers()}
@@ -119,63 +143,63 @@ class FactorialClient:
             headers["content-type"] = "application/json"
             content = orjson.dumps(body)
         request = self.http.build_request(
-            method,
-            self.root + path,
-            params=params,
-            headers=headers,
-            content=content,
+            method, self.root + path, params=params, headers=headers, content=content
         )
-        stats.call_started()
-        started = time.perf_counter()
-        status: int | str = "error"
-        try:
-            async with asyncio.timeout(self.options.timeout):
-                status, response_headers, raw = await self._exchange(request)
-        except TimeoutError:
-            status = "timeout"
-            raise UpstreamTimeout() from None
-        except httpx.TimeoutException:
-            status = "timeout"
-            raise UpstreamTimeout() from None
-        except httpx.TransportError:
-            status = "unreachable"
-            raise UpstreamUnavailable() from None
-        finally:
-            stats.call_finished()
-            logger.info(
-                "upstream call",
-                extra={
-                    "method": method,
-                    "path": request.url.path,
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                    "credential": credential.fingerprint[:8],
-                },
-            )
-        if not 200 <= status < 300:
-            raise error_for_status(status, response_headers, raw)
-        content_type = response_headers.get("content-type", "application/json")
-        if "json" not in content_type:
-            raise UpstreamBadResponse()
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise UpstreamBadResponse() from None
+        attempt = 0
+        while True:
+            remaining = _remaining(deadline)
+            if remaining <= 0:
+                raise UpstreamTimeout("The request ran out of time waiting on Factorial.")
+            try:
+                return await self._attempt(request, credential, stats, remaining)
+            except UpstreamError as error:
+                delay = retry_delay(self.retry_policy, method, error, attempt, _remaining(deadline))
+                if delay is None or not self.retry_budget.try_spend():
+                    raise
+            stats.retries += 1
+            attempt += 1
+            await asyncio.sleep(delay)
 
-    async def _exchange(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
-        """Send a request and read its body, refusing bodies over the size cap."""
-        response = await self.http.send(request, stream=True)
-        try:
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.options.max_response_bytes:
-                raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.options.max_response_bytes:
-                    raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
-                chunks.append(chunk)
-        finally:
-            await response.aclose()
-        return response.status_code, response.headers, b"".join(chunks)
+    async def _attempt(
+        self,
+        request: httpx.Request,
+        credential: Credential,
+        stats: UpstreamStats,
+        remaining: float,
+    ) -> Any:
+        """One try: through the breaker and the concurrency caps, then one exchange."""
+        self.breaker.before_call()
+        async with self.limiter.slot(credential.fingerprint):
+            self.retry_budget.record_call()
+            stats.call_started()
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                body = await exchange(
+                    self.http,
+                    request,
+                    seconds=min(self.options.timeout, remaining),
+                    max_bytes=self.options.max_response_bytes,
+                )
+            except UpstreamError as error:
+                outcome = error.code if error.status is None else str(error.status)
+                self.breaker.record_failure(error)
+                raise
+            finally:
+                stats.call_finished()
+                logger.info(
+                    "upstream call",
+                    extra={
+                        "method": request.method,
+                        "path": request.url.path,
+                        "outcome": outcome,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "credential": credential.fingerprint[:8],
+                    },
+                )
+            self.breaker.record_success()
+            return body
+
+
+def _remaining(deadline: float | None) -> float:
+    return float("inf") if deadline is None else deadline - time.monotonic()

@@ -7,6 +7,7 @@
     ├── UpstreamBadInput                BAD_USER_INPUT         400, 409, 422
     ├── UpstreamRateLimited             RATE_LIMITED           429 (retry_after when known)
     ├── UpstreamUnavailable             UPSTREAM_UNAVAILABLE   5xx, connection failures
+    │   └── UpstreamShed                UPSTREAM_UNAVAILABLE   not called: breaker open, queue full
     ├── UpstreamTimeout                 UPSTREAM_TIMEOUT       no answer within the deadline
     └── UpstreamBadResponse             UPSTREAM_BAD_RESPONSE  unparseable or unexpected body
 
@@ -72,6 +73,12 @@ class UpstreamRateLimited(UpstreamError):
 class UpstreamUnavailable(UpstreamError):
     code = "UPSTREAM_UNAVAILABLE"
     default_message = "Factorial is unavailable."
+
+
+class UpstreamShed(UpstreamUnavailable):
+    """We did not call Factorial at all (circuit open, too many calls waiting): never retried."""
+
+    default_message = "Factorial is overloaded or failing; the call was not made."
 
 
 class UpstreamTimeout(UpstreamError):

@@ -30,6 +30,8 @@ class UpstreamSession:
     client: FactorialClient
     credential: Credential | None
     stats: UpstreamStats = field(default_factory=UpstreamStats)
+    deadline: float | None = None
+    """A `time.monotonic()` instant after which no call or retry starts."""
     _responses: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     async def get_json(self, path: str, params: Params) -> Any:
@@ -40,7 +42,7 @@ class UpstreamSession:
             self.stats.cached += 1
             return await cached
         future = asyncio.ensure_future(
-            self.client.get_shared(path, params, self.credential, self.stats)
+            self.client.get_shared(path, params, self.credential, self.stats, self.deadline)
         )
         self._responses[key] = future
         return await future
@@ -80,7 +82,12 @@ class UpstreamSession:
     async def create(self, collection: Collection[R], fields: Mapping[str, Any]) -> R:
         """POST a new record; never retried, since Factorial's writes are not idempotent."""
         body = await self.client.send(
-            "POST", collection.path, self.credential, self.stats, body=fields
+            "POST",
+            collection.path,
+            self.credential,
+            self.stats,
+            body=fields,
+            deadline=self.deadline,
         )
         return collection.decode(body)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -21,6 +22,7 @@ from gql_server.upstream import (
     UpstreamBadInput,
     UpstreamBadResponse,
     UpstreamError,
+    UpstreamRateLimited,
     UpstreamSession,
     UpstreamStats,
     UpstreamTimeout,
@@ -159,11 +161,16 @@ async def test_statuses_map_to_our_codes(
     assert "CANARY" not in str(caught.value)
 
 
-async def test_retry_after_is_read(sim: Simulator, session: UpstreamSession) -> None:
+async def test_a_retry_after_beyond_the_deadline_is_rate_limited_at_once(
+    sim: Simulator, session: UpstreamSession
+) -> None:
     sim.inject(Fault(status=429, retry_after="7"))
-    with pytest.raises(UpstreamError) as caught:
+    session.deadline = time.monotonic() + 1.0
+    with pytest.raises(UpstreamRateLimited) as caught:
         await session.list_page(SCHEMAS)
-    assert getattr(caught.value, "retry_after", None) == 7.0
+    assert caught.value.retry_after == 7.0
+    assert sim.total_calls == 1
+    assert session.stats.retries == 0
 
 
 async def test_validation_field_is_kept_only_when_it_is_a_plain_name(

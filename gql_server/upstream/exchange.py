@@ -1,0 +1,60 @@
+"""One HTTP exchange with Factorial: send, read a bounded body, map failures to our errors."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import orjson
+
+from .errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
+from .status import error_for_status
+
+
+async def _read(
+    http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
+) -> tuple[int, httpx.Headers, bytes]:
+    response = await http.send(request, stream=True)
+    try:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    return response.status_code, response.headers, b"".join(chunks)
+
+
+async def exchange(
+    http: httpx.AsyncClient, request: httpx.Request, *, seconds: float, max_bytes: int
+) -> Any:
+    """The decoded JSON body of a successful answer; any failure as an UpstreamError.
+
+    `seconds` bounds the whole exchange, body included, so a body dripping in slowly cannot
+    hold a request past its deadline.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            status, headers, raw = await _read(http, request, max_bytes)
+    except httpx.ConnectTimeout:
+        # Nothing was sent: as retryable as a refused connection.
+        raise UpstreamUnavailable("Factorial could not be reached in time.") from None
+    except (TimeoutError, httpx.TimeoutException):
+        raise UpstreamTimeout() from None
+    except httpx.TransportError:
+        raise UpstreamUnavailable() from None
+    if not 200 <= status < 300:
+        raise error_for_status(status, headers, raw)
+    if "json" not in headers.get("content-type", "application/json"):
+        raise UpstreamBadResponse()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise UpstreamBadResponse() from None
