@@ -1,0 +1,232 @@
+"""`python -m bench`: run the suites, write results.json, RESULTS.md and plots.
+
+Every size, latency and duration is a flag; `--quick` picks small defaults (about 2 minutes),
+the defaults without it run the full suite (about 12 minutes on two shared cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from .engine import EnginePlan, run_engine
+from .load import LoadPlan, run_load
+from .memory import MemoryPlan, run_growth, run_peaks
+from .overhead import OverheadPlan, run_overhead
+from .profiles import run_profiles
+from .report import write
+
+SUITES = ("a", "b", "c", "d", "profile")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+FULL: dict[str, Any] = {
+    "sizes": "20,200,1000",
+    "latencies": "0,5,20,100",
+    "jitter": 10.0,
+    "jittered": "20",
+    "jittered_sizes": "20,200",
+    "seconds": 20.0,
+    "rounds": 5,
+    "engine_resources": 100,
+    "engine_batch": 50,
+    "engine_rounds": 7,
+    "load_rates": "25,50,100",
+    "load_clients": 50,
+    "load_seconds": 8.0,
+    "load_repeats": 3,
+    "memory_sizes": "20,200,1000",
+    "memory_warmup": 1000,
+    "memory_requests": 10_000,
+    "profile_resources": 200,
+    "profile_requests": 20,
+}
+QUICK: dict[str, Any] = {
+    **FULL,
+    "sizes": "20,200",
+    "latencies": "0,20",
+    "jittered_sizes": "20",
+    "seconds": 4.0,
+    "rounds": 3,
+    "engine_resources": 50,
+    "engine_batch": 20,
+    "engine_rounds": 3,
+    "load_rates": "25,50",
+    "load_clients": 20,
+    "load_seconds": 2.5,
+    "load_repeats": 2,
+    "memory_sizes": "20,200",
+    "memory_warmup": 300,
+    "memory_requests": 2000,
+    "profile_requests": 5,
+}
+
+
+def _numbers(text: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in text.split(",") if part.strip())
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in _numbers(text))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="small sizes and short runs (~2 min)")
+    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,profile")
+    p.add_argument("--out", type=Path, help="results directory (default bench/results[/quick])")
+    a = p.add_argument_group("(a) overhead")
+    a.add_argument("--sizes", help="resources, comma-separated")
+    a.add_argument("--latencies", help="fixed upstream latencies in ms")
+    a.add_argument("--jitter", type=float, help="jitter (ms, uniform) of the jittered points")
+    a.add_argument("--jittered", help="latencies also run with jitter")
+    a.add_argument("--jittered-sizes", help="sizes also run with jitter")
+    a.add_argument("--seconds", type=float, help="seconds per point (both sides together)")
+    a.add_argument("--rounds", type=int, help="rounds per point (each gives one ratio)")
+    a.add_argument("--values", type=int, default=3, help="values (rows) per resource")
+    a.add_argument("--per-schema", type=int, default=50, help="resources per schema")
+    b = p.add_argument_group("(b) engine")
+    b.add_argument("--engine-resources", type=int)
+    b.add_argument("--engine-batch", type=int, help="small-query requests per batch (nested: /5)")
+    b.add_argument("--engine-rounds", type=int)
+    c = p.add_argument_group("(c) load")
+    c.add_argument("--load-rates", help="offered rates, requests/s")
+    c.add_argument("--load-clients", type=int, help="concurrent clients of the closed loop")
+    c.add_argument("--load-seconds", type=float)
+    c.add_argument("--load-repeats", type=int)
+    c.add_argument("--load-latency", type=float, default=50.0, help="upstream latency, ms")
+    c.add_argument("--load-jitter", type=float, default=0.0, help="upstream jitter, ms")
+    c.add_argument("--load-resources", type=int, default=20)
+    d = p.add_argument_group("(d) memory")
+    d.add_argument("--memory-sizes")
+    d.add_argument("--memory-warmup", type=int)
+    d.add_argument("--memory-requests", type=int)
+    d.add_argument("--memory-resources", type=int, default=20, help="data of the growth run")
+    f = p.add_argument_group("profiles")
+    f.add_argument("--profile-resources", type=int)
+    f.add_argument("--profile-requests", type=int)
+    return p
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    suites = {s.strip() for s in args.only.split(",")}
+    out: Path = args.out or (RESULTS / "quick" if args.quick else RESULTS)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    def log(line: str) -> None:
+        print(f"[{time.monotonic() - started:6.0f}s] {line}", flush=True)
+
+    results: dict[str, Any] = {
+        "run": {
+            "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "mode": "quick" if args.quick else "full",
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}",
+            "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
+            "arguments": {k: str(v) for k, v in vars(args).items()},
+        }
+    }
+    steps: list[tuple[str, str, Callable[[], Any]]] = [
+        (
+            "a",
+            "overhead",
+            lambda: _run(
+                run_overhead(
+                    OverheadPlan(
+                        sizes=_ints(args.sizes),
+                        latencies_ms=_numbers(args.latencies),
+                        jitter_ms=args.jitter,
+                        jittered_latencies_ms=_numbers(args.jittered),
+                        jittered_sizes=_ints(args.jittered_sizes),
+                        seconds_per_point=args.seconds,
+                        rounds=args.rounds,
+                        values=args.values,
+                        per_schema=args.per_schema,
+                    ),
+                    log,
+                )
+            ),
+        ),
+        (
+            "b",
+            "engine",
+            lambda: _run(
+                run_engine(
+                    EnginePlan(
+                        nested_resources=args.engine_resources,
+                        per_schema=args.per_schema,
+                        values=args.values,
+                        batch=args.engine_batch,
+                        rounds=args.engine_rounds,
+                    ),
+                    log,
+                )
+            ),
+        ),
+        (
+            "c",
+            "load",
+            lambda: _run(
+                run_load(
+                    LoadPlan(
+                        resources=args.load_resources,
+                        latency_ms=args.load_latency,
+                        jitter_ms=args.load_jitter,
+                        rates=_numbers(args.load_rates),
+                        concurrency=args.load_clients,
+                        seconds=args.load_seconds,
+                        repeats=args.load_repeats,
+                    ),
+                    log,
+                )
+            ),
+        ),
+        (
+            "d",
+            "memory",
+            lambda: _memory(
+                MemoryPlan(
+                    sizes=_ints(args.memory_sizes),
+                    warmup=args.memory_warmup,
+                    requests=args.memory_requests,
+                    growth_resources=args.memory_resources,
+                ),
+                log,
+            ),
+        ),
+        (
+            "profile",
+            "profiles",
+            lambda: _run(run_profiles(args.profile_resources, args.profile_requests, out, log)),
+        ),
+    ]
+    for suite, key, step in steps:
+        if suite in suites:
+            results[key] = step()
+            results["run"]["seconds"] = time.monotonic() - started
+            write(results, out)  # after every suite: a late failure keeps the earlier ones
+    log(f"wrote {out / 'RESULTS.md'}")
+
+
+def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:
+    return {"peaks": _run(run_peaks(plan, log)), "growth": _run(run_growth(plan, log))}

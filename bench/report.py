@@ -1,0 +1,208 @@
+"""The results document: results.json, RESULTS.md and plots, written to one directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .stats import Spread
+from .targets import verdicts
+
+
+def _s(raw: dict[str, Any], digits: int = 2) -> str:
+    return Spread(**raw).text(digits)
+
+
+def _overhead_table(points: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| resources | latency ms | calls | gateway p50 / p99 ms | direct p50 / p99 ms "
+        "| p50 ratio | p99 ratio | added p50 ms | gateway p99/p50 | direct p99/p50 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in points:
+        latency = f"{p['latency_ms']:g}" + (f" +-{p['jitter_ms']:g}" if p["jitter_ms"] else "")
+        g, d = p["gateway_ms"], p["direct_ms"]
+        lines.append(
+            f"| {p['resources']} | {latency} | {p['upstream_calls']} "
+            f"| {g['p50']:.1f} / {g['p99']:.1f} | {d['p50']:.1f} / {d['p99']:.1f} "
+            f"| {_s(p['p50_ratio'])} | {_s(p['p99_ratio'])} | {_s(p['added_p50_ms'], 1)} "
+            f"| {_s(p['gateway_tail'])} | {_s(p['direct_tail'])} |"
+        )
+    return lines
+
+
+def _engine_table(engine: dict[str, Any]) -> list[str]:
+    lines = [
+        "| query / path | gateway CPU ms | graphql-core CPU ms | Ariadne CPU ms "
+        "| gateway / graphql-core | gateway / Ariadne |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, outcome in engine.items():
+        if "/" not in key:
+            continue
+        cpu, ratio = outcome["cpu_ms"], outcome["ratio"]
+        lines.append(
+            f"| {key} | {_s(cpu['gateway'], 3)} | {_s(cpu['graphql-core'], 3)} "
+            f"| {_s(cpu['ariadne'], 3)} | {_s(ratio['graphql-core'])} | {_s(ratio['ariadne'])} |"
+        )
+    return lines
+
+
+def _load_table(points: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| scenario | gateway rps | direct rps | gateway p50 / p99 ms | direct p50 / p99 ms "
+        "| p50 ratio | p99 ratio | upstream calls/request (gateway, direct) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in points:
+        name = f"{p['rate']:g} req/s" if p["scenario"] == "rate" else f"{p['clients']:g} clients"
+
+        def med(side: str, key: str, p: dict[str, Any] = p) -> float:
+            return Spread.of([run[key] for run in p[side]]).median
+
+        lines.append(
+            f"| {name} | {med('gateway', 'rps'):.1f} | {med('direct', 'rps'):.1f} "
+            f"| {med('gateway', 'p50_ms'):.0f} / {med('gateway', 'p99_ms'):.0f} "
+            f"| {med('direct', 'p50_ms'):.0f} / {med('direct', 'p99_ms'):.0f} "
+            f"| {_s(p['ratio']['p50'])} | {_s(p['ratio']['p99'])} "
+            f"| {med('gateway', 'upstream_calls_per_request'):.2f}, "
+            f"{med('direct', 'upstream_calls_per_request'):.2f} |"
+        )
+    return lines
+
+
+def _memory_tables(memory: dict[str, Any]) -> list[str]:
+    lines = [
+        "| query | resources | response KiB | gateway peak KiB | peak / response "
+        "| direct client peak KiB | gateway / direct |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in memory.get("peaks", []):
+        direct = p.get("direct_peak_bytes")
+        direct_kib = "" if direct is None else f"{direct / 1024:.0f}"
+        versus = "" if direct is None else f"{p['peak_ratio_to_direct']:.1f}"
+        lines.append(
+            f"| {p['query']} | {p['resources']} | {p['response_bytes'] / 1024:.1f} "
+            f"| {p['gateway_peak_bytes'] / 1024:.0f} | {p['gateway_peak_per_response_byte']:.1f} "
+            f"| {direct_kib} | {versus} |"
+        )
+    growth = memory.get("growth")
+    if growth:
+        lines += [
+            "",
+            f"Gateway RSS: {growth['rss_after_warmup_kib'] / 1024:.1f} MiB after "
+            f"{growth['warmup_requests']} warm-up requests, {growth['rss_after_kib'] / 1024:.1f} "
+            f"MiB after {growth['requests']} more mixed requests: **{growth['growth']:+.1%}** "
+            f"({growth['server_errors']} server errors).",
+        ]
+    return lines
+
+
+def markdown(results: dict[str, Any]) -> str:
+    run = results["run"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {run['started']} ({run['mode']}, {run['seconds']:.0f} s) on {run['machine']}. "
+        "Every number is a ratio to a baseline measured in the same run, interleaved; "
+        "`median (lowest-highest)` over repeated rounds. Command: "
+        f"`{run['command']}`.",
+        "",
+        "## Targets",
+        "",
+        "| target | limit | measured | verdict |",
+        "|---|---|---|---|",
+        *(v.row() for v in verdicts(results)),
+    ]
+    if results.get("overhead"):
+        lines += [
+            "",
+            "## (a) Overhead over the upstream: nested query vs the direct client",
+            "",
+            *_overhead_table(results["overhead"]),
+            "",
+            "![p50 ratio by upstream latency](overhead.png)",
+        ]
+    if results.get("engine"):
+        shape = results["engine"]["shape"]
+        lines += [
+            "",
+            f"## (b) Engine CPU per request (nested: {shape['resources']} resources, "
+            f"{shape['values']} values each)",
+            "",
+            *_engine_table(results["engine"]),
+        ]
+    if results.get("load"):
+        first = results["load"][0]
+        lines += [
+            "",
+            f"## (c) Under load: {first['resources']} resources, upstream latency "
+            f"{first['latency_ms']:g} ms, gateway vs direct server",
+            "",
+            *_load_table(results["load"]),
+            "",
+            "![latency under load](load.png)",
+        ]
+    if results.get("memory"):
+        lines += ["", "## (d) Memory", "", *_memory_tables(results["memory"])]
+    if results.get("profiles"):
+        lines += ["", "## Profiles", ""]
+        for name, summary in results["profiles"].items():
+            lines += [f"`profile-{name}.txt`:", "", "```", summary.strip(), "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: dict[str, Any], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    overhead = [p for p in results.get("overhead") or [] if not p["jitter_ms"]]
+    if overhead:
+        figure, axis = plt.subplots(figsize=(6.5, 4))
+        for size in sorted({p["resources"] for p in overhead}):
+            points = sorted(
+                (p for p in overhead if p["resources"] == size), key=lambda p: p["latency_ms"]
+            )
+            x = [max(p["latency_ms"], 1) for p in points]
+            y = [p["p50_ratio"]["median"] for p in points]
+            low = [p["p50_ratio"]["median"] - p["p50_ratio"]["low"] for p in points]
+            high = [p["p50_ratio"]["high"] - p["p50_ratio"]["median"] for p in points]
+            axis.errorbar(x, y, yerr=[low, high], marker="o", capsize=3, label=f"{size} resources")
+        axis.axhline(1.08, color="green", linestyle=":", label="target 1.08 (20 res., 20 ms)")
+        axis.axhline(1.20, color="orange", linestyle=":", label="target 1.20 (200 res., 20 ms)")
+        axis.set_xscale("log")
+        axis.set_xlabel("upstream latency, ms (0 drawn at 1)")
+        axis.set_ylabel("gateway p50 / direct client p50")
+        axis.set_title("(a) nested query: gateway over direct client")
+        axis.legend(fontsize=8)
+        figure.tight_layout()
+        figure.savefig(out / "overhead.png", dpi=110)
+        plt.close(figure)
+    load = [p for p in results.get("load") or [] if p["scenario"] == "rate"]
+    if load:
+        figure, axis = plt.subplots(figsize=(6.5, 4))
+        for side, color in (("gateway", "tab:blue"), ("direct", "tab:gray")):
+            rates = [p["rate"] for p in load]
+            for key, style in (("p50_ms", "-"), ("p99_ms", "--")):
+                values = [Spread.of([r[key] for r in p[side]]).median for p in load]
+                axis.plot(rates, values, style, marker="o", color=color, label=f"{side} {key[:3]}")
+        axis.set_yscale("log")
+        axis.set_xlabel("offered rate, requests/s")
+        axis.set_ylabel("latency, ms")
+        axis.set_title(f"(c) nested query under load, upstream {load[0]['latency_ms']:g} ms")
+        axis.legend(fontsize=8)
+        figure.tight_layout()
+        figure.savefig(out / "load.png", dpi=110)
+        plt.close(figure)
+
+
+def write(results: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+    (out / "results.json").write_bytes(orjson.dumps(results, option=options) + b"\n")
+    (out / "RESULTS.md").write_text(markdown(results))
+    plot(results, out)
