@@ -17,11 +17,9 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from .engine import EnginePlan, run_engine
 from .load import LoadPlan, run_load
-from .memory import MemoryPlan, run_growth, run_peaks
+from .memory import MemoryPlan
 from .overhead import OverheadPlan, run_overhead
-from .profiles import run_profiles
 from .report import write
 
 SUITES = ("a", "b", "c", "d", "profile")
@@ -170,18 +168,7 @@ def main(argv: list[str] | None = None) -> None:
         (
             "b",
             "engine",
-            lambda: _run(
-                run_engine(
-                    EnginePlan(
-                        nested_resources=args.engine_resources,
-                        per_schema=args.per_schema,
-                        values=args.values,
-                        batch=args.engine_batch,
-                        rounds=args.engine_rounds,
-                    ),
-                    log,
-                )
-            ),
+            lambda: _run(_engine(args, log)),
         ),
         (
             "c",
@@ -217,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         (
             "profile",
             "profiles",
-            lambda: _run(run_profiles(args.profile_resources, args.profile_requests, out, log)),
+            lambda: _run(_profiles(args.profile_resources, args.profile_requests, out, log)),
         ),
     ]
     for suite, key, step in steps:
@@ -228,5 +215,32 @@ def main(argv: list[str] | None = None) -> None:
     log(f"wrote {out / 'RESULTS.md'}")
 
 
+# Suites (b), (d) and the profiles need the bench extra (Ariadne, pyinstrument): imported
+# only when they run, so that (a) and (c) work with the gateway's own dependencies.
+
+
+def _engine(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
+    from .engine import EnginePlan, run_engine
+
+    plan = EnginePlan(
+        nested_resources=args.engine_resources,
+        per_schema=args.per_schema,
+        values=args.values,
+        batch=args.engine_batch,
+        rounds=args.engine_rounds,
+    )
+    return run_engine(plan, log)
+
+
 def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:
+    from .memory import run_growth, run_peaks
+
     return {"peaks": _run(run_peaks(plan, log)), "growth": _run(run_growth(plan, log))}
+
+
+def _profiles(
+    resources: int, requests: int, out: Path, log: Callable[[str], None]
+) -> Coroutine[Any, Any, Any]:
+    from .profiles import run_profiles
+
+    return run_profiles(resources, requests, out, log)

@@ -15,26 +15,22 @@ batch (ABAB, rotating who goes first), and each round gives one ratio.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
-import httpx
 import orjson
 from graphql import GraphQLSchema, execute, parse
-from starlette.applications import Starlette
 
-from gql_server.app import create_app
-from gql_server.config import Settings
 from gql_server.context import build_context
 from gql_server.graphql import build_schema
 
 from . import asgi_call, baselines
 from .data import Shape
-from .inmemory import API_VERSION, BASE_URL, CREDENTIAL, MemoryClient, Recording
+from .inmemory import CREDENTIAL, MemoryClient, Recording
+from .inprocess import gateway_settings, running_gateway
 from .queries import NESTED, SMALL
 from .stats import Spread
 
@@ -48,30 +44,6 @@ class EnginePlan:
     values: int = 3
     batch: int = 50
     rounds: int = 7
-
-
-def gateway_settings() -> Settings:
-    return Settings(
-        factorial_base_url=BASE_URL,
-        factorial_api_key=CREDENTIAL.secret,
-        factorial_api_version=API_VERSION,
-        gql_demo=False,
-        gql_cost_budget=1_000_000,
-    )
-
-
-@contextlib.asynccontextmanager
-async def running_gateway(
-    settings: Settings,
-    client: Callable[[httpx.AsyncClient], MemoryClient] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> AsyncIterator[Starlette]:
-    """The gateway app with its lifespan running; `client` replaces its upstream client."""
-    app = create_app(settings, transport=transport)
-    async with app.router.lifespan_context(app):
-        if client is not None:
-            app.state.client = client(app.state.client.http)
-        yield app
 
 
 Request = Callable[[], Awaitable[object]]

@@ -25,9 +25,9 @@ import orjson
 from . import asgi_call, processes
 from .data import Shape
 from .direct_client import DirectClient
-from .engine import gateway_settings, running_gateway
 from .http1 import HTTPConnection
 from .inmemory import BASE_URL, CREDENTIAL, MemoryTransport, Recording
+from .inprocess import gateway_settings, running_gateway
 from .queries import BY_ID, INVALID, NESTED, SMALL, VALUES_OF
 
 

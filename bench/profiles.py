@@ -25,8 +25,8 @@ import gql_server.endpoint
 
 from . import asgi_call
 from .data import Shape
-from .engine import gateway_settings, running_gateway
 from .inmemory import MemoryTransport, Recording
+from .inprocess import gateway_settings, running_gateway
 from .queries import NESTED, SMALL
 
 PACKAGES = (

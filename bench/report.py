@@ -155,8 +155,10 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def plot(results: dict[str, Any], out: Path) -> None:
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:  # the bench extra is not installed: tables only
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
