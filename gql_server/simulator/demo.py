@@ -6,7 +6,11 @@ import datetime
 import random
 from collections.abc import Sequence
 
-from .store import EMPLOYEE, SimulatorStore
+from .demo_columns import ColumnSpec, columns_for, sample_value
+from .demo_people import add_demo_employees
+from .field_types import CHOICE_TYPES
+from .rows import EMPLOYEE
+from .store import SimulatorStore
 
 SCHEMA_NAMES = (
     "Laptops",
@@ -29,6 +33,8 @@ TEAM_SLOT = 3
 TEAM_COUNT = 3
 TEAM_OFFSET = 500
 EMPLOYEE_OFFSET = 1000
+EMPTY_CELLS = 0.2  # the share of optional cells left empty
+SHIRT_SIZES = ("XS", "S", "M", "L", "XL")
 
 Slot = tuple[int, str, int]  # (schema id, owner type, owner id)
 
@@ -54,6 +60,13 @@ def build_demo_store(
     has the same schema twice), and one in ten to a team. Owner ids sit a little above
     `id_start` (teams from +500, employees from +1000), so a huge `id_start` gives huge owner
     ids too. `values_per_resource` is a count or an inclusive (min, max) range.
+
+    Then, with ids after all of those: each schema's columns (its theme's, see
+    `demo_columns`; every field type is among them), a cell for most columns of every row
+    (required ones always, about one optional cell in five left empty), an employee record
+    for every employee an owner id may name, and an employee profile field ("T-shirt size",
+    not a column) with cells on most employees. Adding these never changes the schemas,
+    resources and values that the same arguments gave before.
     """
     # Not for security: a seeded generator keeps the demo reproducible.
     rng = random.Random(seed)  # noqa: S311
@@ -88,7 +101,62 @@ def build_demo_store(
         resource.updated_at += datetime.timedelta(hours=rng.randrange(24 * 90))
         for _ in range(rng.randint(low, high)):
             store.add_value(resource_id=resource.id)
+    # A generator of its own, so that the rows above stay what they always were.
+    extra = random.Random(f"{seed}:columns")  # noqa: S311
+    _add_columns_and_cells(store, extra)
+    employee_base, employee_count = pools[EMPLOYEE]
+    team_base, team_count = pools[TEAM]
+    employee_ids = range(employee_base, employee_base + employee_count)
+    team_ids = range(team_base, team_base + team_count)
+    add_demo_employees(store, extra, employee_ids, team_ids, id_start)
+    _add_profile_cells(store, extra)
     return store
+
+
+def _add_columns_and_cells(store: SimulatorStore, rng: random.Random) -> None:
+    columns: dict[int, list[tuple[int, ColumnSpec, list[str]]]] = {}
+    for schema in store.schemas.values():
+        columns[schema.id] = []
+        for position, spec in enumerate(columns_for(schema.name), start=1):
+            rating = spec.field_type == "rating"
+            field = store.add_field(
+                label=spec.label,
+                field_type=spec.field_type,
+                position=position,
+                required=spec.required,
+                min_value=spec.low if rating else None,
+                max_value=spec.high if rating else None,
+                options=spec.samples if spec.field_type in CHOICE_TYPES else (),
+            )
+            store.add_resource_field(schema_id=schema.id, field_id=field.id)
+            option_values = [o.value for o in store.field_options(field.id)]
+            columns[schema.id].append((field.id, spec, option_values))
+    for value in store.values.values():
+        resource = store.resources[value.resource_id]
+        for field_id, spec, option_values in columns[resource.schema_id]:
+            if not spec.required and rng.random() < EMPTY_CELLS:
+                continue
+            store.add_cell(
+                value_id=value.id,
+                field_id=field_id,
+                value=sample_value(rng, spec, option_values),
+                updated_at=resource.created_at + datetime.timedelta(hours=rng.randrange(2880)),
+            )
+
+
+def _add_profile_cells(store: SimulatorStore, rng: random.Random) -> None:
+    """An employee profile field, so that employees' own cells sit beside the tables'."""
+    field = store.add_field(label="T-shirt size", field_type="single_choice", options=SHIRT_SIZES)
+    sizes = [o.value for o in store.field_options(field.id)]
+    for employee in store.employees.values():
+        if rng.random() < 0.7:
+            store.add_cell(
+                value_id=employee.id,
+                field_id=field.id,
+                value=rng.choice(sizes),
+                valuable_type=EMPLOYEE,
+                updated_at=employee.updated_at,
+            )
 
 
 def _free_slot(
