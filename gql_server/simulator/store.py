@@ -210,9 +210,10 @@ class SimulatorStore:
         return row
 
     def update_cell(self, cell: CellRow, value: str) -> CellRow:
-        """Set a cell's `value`, moving its `updated_at` to the store clock's next tick."""
+        """Set a cell's `value`; its `updated_at` moves to the store clock's next tick, and at
+        least a step past the old one (cells may carry timestamps ahead of the clock)."""
         cell.value = value
-        cell.updated_at = self.tick()
+        cell.updated_at = max(self.tick(), cell.updated_at + CLOCK_STEP)
         return cell
 
     def delete_field(self, field_id: int) -> FieldRow:

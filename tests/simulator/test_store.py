@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from gql_server.simulator import SimulatorStore
@@ -79,3 +81,86 @@ def test_add_cell_records_a_custom_fields_value() -> None:
         500,
         "MacBook",
     )
+
+
+def test_add_cell_takes_a_valuable_type_and_a_timestamp() -> None:
+    store = small_store()
+    first = store.add_cell(value_id=7, field_id=500, value="MacBook")
+    when = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
+    own = store.add_cell(
+        value_id=42, field_id=501, value="m", valuable_type="Employee", updated_at=when
+    )
+    assert (own.valuable_type, own.valuable_id, own.updated_at) == ("Employee", 42, when)
+    assert first.updated_at.tzinfo is not None
+    assert store.cells == [first, own]
+    assert store.cell(own.id) is own
+    assert store.cell(7) is None
+
+
+def test_fields_options_and_columns() -> None:
+    store = small_store()
+    model = store.add_field(label="Model", position=1, required=True)
+    system = store.add_field(label="OS", field_type="single_choice", options=("macOS", "Linux"))
+    again = store.add_field(label="Model")
+    store.add_resource_field(schema_id=1, field_id=system.id)
+    store.add_resource_field(schema_id=1, field_id=model.id)
+    assert (model.field_type, model.company_id, model.slug) == ("text", 9, "model")
+    assert again.slug == "model_2"
+    assert model.identifier != again.identifier
+    assert len(model.identifier) == 40
+    assert [(o.label, o.value, o.is_active) for o in store.field_options(system.id)] == [
+        ("macOS", "macos", True),
+        ("Linux", "linux", True),
+    ]
+    assert store.schema_field_ids(1) == [system.id, model.id]
+    assert store.schema_field_ids(2) == []
+    with pytest.raises(KeyError):
+        store.add_resource_field(schema_id=99, field_id=model.id)
+    with pytest.raises(KeyError):
+        store.add_resource_field(schema_id=1, field_id=99)
+    with pytest.raises(KeyError):
+        store.add_option(field_id=99, label="X")
+
+
+def test_delete_field_takes_its_options_columns_and_cells() -> None:
+    store = small_store()
+    system = store.add_field(label="OS", field_type="single_choice", options=("macOS",))
+    model = store.add_field(label="Model")
+    store.add_resource_field(schema_id=1, field_id=system.id)
+    kept_column = store.add_resource_field(schema_id=1, field_id=model.id)
+    options, columns = store.options, store.resource_fields
+    gone = store.add_cell(value_id=7, field_id=system.id, value="macos")
+    kept = store.add_cell(value_id=7, field_id=model.id, value="MBP")
+    assert store.delete_field(system.id) is system
+    assert options is store.options and columns is store.resource_fields  # changed in place
+    assert list(store.options) == []
+    assert list(store.resource_fields.values()) == [kept_column]
+    assert store.cells == [kept]
+    assert store.cell(gone.id) is None
+    with pytest.raises(KeyError):
+        store.delete_field(system.id)
+
+
+def test_update_cell_moves_updated_at_forward() -> None:
+    store = small_store()
+    ahead = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    cell = store.add_cell(value_id=7, field_id=5, value="a", updated_at=ahead)
+    store.update_cell(cell, "b")
+    assert cell.value == "b"
+    assert cell.updated_at > ahead
+
+
+def test_add_employee() -> None:
+    store = SimulatorStore(id_start=10, company_id=4)
+    ana = store.add_employee(first_name="Ana", last_name="García", email="ana@example.com")
+    marc = store.add_employee(id=7, access_id=70, first_name="Marc", last_name="Puig")
+    assert (ana.id, ana.access_id, ana.company_id, ana.full_name) == (10, 11, 4, "Ana García")
+    assert ana.updated_at == ana.created_at
+    assert (marc.id, marc.access_id) == (7, 70)
+    assert store.employees == {10: ana, 7: marc}
+    today = datetime.date(2025, 6, 1)
+    assert ana.is_active(today)
+    ana.terminated_on = datetime.date(2025, 6, 1)
+    assert not ana.is_active(today)
+    ana.terminated_on = datetime.date(2025, 6, 2)
+    assert ana.is_active(today)
