@@ -9,22 +9,28 @@ from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
 import httpx
+from graphql import NoSchemaIntrospectionCustomRule, specified_rules
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from .config import Settings
 from .endpoint import EndpointOptions, GraphQLEndpoint
-from .graphiql import graphiql_html
+from .graphiql import ASSETS_PATH, content_security_policy, graphiql_html
 from .graphql import build_schema
 from .graphql.document import DocumentCache
+from .limits import OperationLimits, limited_parser
+from .persisted import PersistedQueries, load_manifest
+from .security import cors_middleware
 from .upstream import ClientOptions, Credential, FactorialClient
 
 logger = logging.getLogger("gql_server.app")
 
 DEMO_BASE_URL = "http://simulator.demo"
 DEMO_CREDENTIAL = Credential("api_key", "demo-api-key")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def server_credential(settings: Settings) -> Credential | None:
@@ -101,15 +107,7 @@ def create_app(
                 )
             yield
 
-    schema = build_schema()
-    endpoint = GraphQLEndpoint(
-        DocumentCache(schema._schema),
-        EndpointOptions(
-            report_cost=settings.gql_report_cost,
-            graphiql_html=graphiql_html() if settings.gql_graphiql else None,
-            server_credential=server_credential(settings),
-        ),
-    )
+    endpoint = create_endpoint(settings)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -117,11 +115,71 @@ def create_app(
     async def root(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
+    routes: list[BaseRoute] = [
+        # Every method reaches the endpoint, which answers the ones it does not take with a
+        # JSON 405 naming the ones it does (CORS preflights are answered before routing).
+        Route("/graphql", endpoint.handle, methods=ALL_METHODS),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/", root, methods=["GET"]),
+    ]
+    if settings.gql_graphiql_assets_dir is not None and settings.graphiql_enabled:
+        assets = StaticFiles(directory=settings.gql_graphiql_assets_dir, follow_symlink=True)
+        routes.append(Mount(ASSETS_PATH, app=assets, name="graphiql-assets"))
     return Starlette(
-        routes=[
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/", root, methods=["GET"]),
-        ],
+        routes=routes,
+        middleware=cors_middleware(settings.gql_cors_origins, settings.gql_cors_allow_credentials),
         lifespan=lifespan,
     )
+
+
+def operation_limits(settings: Settings) -> OperationLimits:
+    return OperationLimits(
+        max_length=settings.gql_max_document_length,
+        max_tokens=settings.gql_max_tokens,
+        max_depth=settings.gql_max_depth,
+        max_fields=settings.gql_max_fields,
+        max_aliases=settings.gql_max_aliases,
+        max_directives=settings.gql_max_directives,
+    )
+
+
+def create_endpoint(settings: Settings) -> GraphQLEndpoint:
+    """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries)."""
+    schema = build_schema()._schema
+    rules = list(specified_rules)
+    if not settings.introspection_enabled:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    hide_suggestions = not settings.field_suggestions_enabled
+    documents = DocumentCache(
+        schema,
+        parse=limited_parser(operation_limits(settings)),
+        rules=rules,
+        hide_suggestions=hide_suggestions,
+    )
+    registered = None
+    if settings.gql_persisted_query_manifest is not None:
+        registered = load_manifest(settings.gql_persisted_query_manifest)
+    persisted = PersistedQueries(
+        settings.gql_persisted_queries,
+        registered=registered,
+        cache_size=settings.gql_apq_cache_size,
+    )
+    graphiql = graphiql_csp = None
+    if settings.graphiql_enabled:
+        assets_url = settings.gql_graphiql_assets_url
+        if settings.gql_graphiql_assets_dir is not None:
+            assets_url = ASSETS_PATH
+        graphiql = graphiql_html(assets_url)
+        graphiql_csp = content_security_policy(graphiql, assets_url)
+    options = EndpointOptions(
+        report_cost=settings.gql_report_cost,
+        graphiql_html=graphiql,
+        graphiql_csp=graphiql_csp,
+        server_credential=server_credential(settings),
+        max_body_bytes=settings.gql_max_body_bytes,
+        max_batch_size=settings.gql_max_batch_size,
+        csrf_prevention=settings.csrf_prevention_enabled,
+        allowed_hosts=settings.allowed_hosts,
+        hide_suggestions=hide_suggestions,
+    )
+    return GraphQLEndpoint(documents, options, persisted=persisted)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
+DEFAULT_GRAPHIQL_ASSETS_URL = "https://unpkg.com"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 class Settings(BaseSettings):
@@ -50,8 +55,78 @@ class Settings(BaseSettings):
         ge=1,
         description="Collection size assumed by cost estimates until a real size is seen.",
     )
-    gql_graphiql: bool = True
-    gql_introspection: bool = True
+
+    # Production posture: each of these is on unless GQL_PRODUCTION is set; a value set
+    # explicitly wins either way.
+    gql_production: bool = Field(
+        default=False, description="Production defaults: no GraphiQL, introspection, suggestions."
+    )
+    gql_graphiql: bool | None = None
+    gql_introspection: bool | None = None
+    gql_field_suggestions: bool | None = Field(
+        default=None, description='"Did you mean …?" in validation errors.'
+    )
+    gql_graphiql_assets_url: str = Field(
+        default=DEFAULT_GRAPHIQL_ASSETS_URL,
+        description="Where GraphiQL's page loads React and GraphiQL from (unpkg's layout).",
+    )
+    gql_graphiql_assets_dir: Path | None = Field(
+        default=None,
+        description="Serve GraphiQL's assets from this directory (unpkg's layout) instead.",
+    )
+
+    # Operation limits, checked before validation and before any upstream call.
+    gql_max_document_length: int = Field(default=65_536, ge=1)
+    gql_max_tokens: int = Field(default=2_000, ge=1)
+    gql_max_depth: int = Field(default=12, ge=1)
+    gql_max_fields: int = Field(default=500, ge=1)
+    gql_max_aliases: int = Field(default=30, ge=0)
+    gql_max_directives: int = Field(default=50, ge=0)
+    gql_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    gql_max_batch_size: int = Field(
+        default=0, ge=0, description="Operations in one array-batched POST; 0 turns batching off."
+    )
+
+    # Cross-site protection of a server-held credential.
+    gql_csrf_prevention: bool | None = Field(
+        default=None,
+        description="Refuse requests a browser could send cross-site without a preflight. "
+        "Unset: on when a server-held credential is configured.",
+    )
+    gql_allowed_hosts: Annotated[list[str], NoDecode] | None = Field(
+        default=None,
+        description="Host names /graphql answers to (comma-separated; `*` any). Unset: "
+        "localhost only when a server-held credential is configured, else any.",
+    )
+    gql_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed to call /graphql from a browser."
+    )
+    gql_cors_allow_credentials: bool = False
+
+    # Persisted queries.
+    gql_persisted_queries: Literal["automatic", "registered", "off"] = "automatic"
+    gql_persisted_query_manifest: Path | None = Field(
+        default=None, description="Apollo persisted query manifest of registered operations."
+    )
+    gql_apq_cache_size: int = Field(default=1000, ge=1)
+
+    @field_validator("gql_allowed_hosts", "gql_cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _check_posture(self) -> Settings:
+        if self.gql_cors_allow_credentials and "*" in self.gql_cors_origins:
+            raise ValueError(
+                "GQL_CORS_ORIGINS=* cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
+                "name the origins that may send credentials."
+            )
+        if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
+            raise ValueError("GQL_PERSISTED_QUERIES=registered needs GQL_PERSISTED_QUERY_MANIFEST.")
+        return self
 
     @property
     def demo(self) -> bool:
@@ -68,3 +143,37 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """The upstream base URL without a trailing slash."""
         return (self.factorial_base_url or DEFAULT_BASE_URL).rstrip("/")
+
+    @property
+    def server_credential_configured(self) -> bool:
+        """Whether a real credential is held by the server (the demo's is not one)."""
+        return self.factorial_api_key is not None or self.factorial_access_token is not None
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return _unless_production(self.gql_graphiql, self.gql_production)
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return _unless_production(self.gql_introspection, self.gql_production)
+
+    @property
+    def field_suggestions_enabled(self) -> bool:
+        return _unless_production(self.gql_field_suggestions, self.gql_production)
+
+    @property
+    def csrf_prevention_enabled(self) -> bool:
+        if self.gql_csrf_prevention is not None:
+            return self.gql_csrf_prevention
+        return self.server_credential_configured
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """Host names requests to /graphql may name; `("*",)` for any."""
+        if self.gql_allowed_hosts is not None:
+            return tuple(self.gql_allowed_hosts)
+        return LOCAL_HOSTS if self.server_credential_configured else ("*",)
+
+
+def _unless_production(explicit: bool | None, production: bool) -> bool:
+    return (not production) if explicit is None else explicit

@@ -1,53 +1,100 @@
-"""The /graphql endpoint: GraphQL over HTTP (POST JSON and GET), and GraphiQL for browsers."""
+"""The /graphql endpoint: GraphQL over HTTP (POST JSON and GET), and GraphiQL for browsers.
+
+A request goes through, in order: the Host allow-list and CSRF prevention (security.py),
+method and Accept negotiation, reading its parameters (request.py), its persisted query
+(persisted.py), parsing within the operation limits and validation (graphql/document.py with
+limits.py; both cached per document), the pre-execution checks (`GraphQLEndpoint.checks`), and
+only then execution. Everything before execution makes no upstream call.
+
+Status codes follow the GraphQL-over-HTTP spec: a request that is not well-formed HTTP/JSON is
+a 4xx whatever the client accepts; a well-formed request whose GraphQL fails before execution
+(parse, limits, validation, variables, a refused persisted query) is answered 200 to
+`application/json` and 4xx to `application/graphql-response+json`; an executed one, 200.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
 import orjson
-from graphql import OperationType, execute, get_operation_ast
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from .context import build_context
 from .graphql.document import DocumentCache
-from .graphql.errors import format_error, request_error
+from .graphql.errors import GatewayError, format_error, request_error
+from .persisted import PersistedQueries
+from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
+from .security import check_csrf, check_host
 from .upstream import Credential, FactorialClient
 
 logger = logging.getLogger("gql_server.endpoint")
 
-JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_BODY_BYTES = 1024 * 1024
 
-
-class HTTPError(Exception):
-    """A request that cannot be executed at all, answered with a status and one error."""
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
-
-
-@dataclass(frozen=True, slots=True)
-class GraphQLParams:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
+__all__ = [
+    "GRAPHQL_RESPONSE",
+    "JSON",
+    "EndpointOptions",
+    "GraphQLEndpoint",
+    "HTTPError",
+    "OperationRequest",
+    "PreExecutionCheck",
+    "choose_media_type",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class EndpointOptions:
     report_cost: bool = True
     graphiql_html: str | None = None
+    graphiql_csp: str | None = None
     server_credential: Credential | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_batch_size: int = 0
+    csrf_prevention: bool = False
+    allowed_hosts: tuple[str, ...] = ("*",)
+    hide_suggestions: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRequest:
+    """A parsed, valid operation about to run: what a pre-execution check looks at."""
+
+    request: Request
+    params: GraphQLParams
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    credential: Credential | None
+
+
+PreExecutionCheck = Callable[[OperationRequest], None]
+"""Runs after validation, before execution; refuses by raising a GatewayError (its code is
+the error's, e.g. QueryTooComplex) or an HTTPError."""
+
+
+def queries_only_over_get(operation: OperationRequest) -> None:
+    """GET is for reading: a mutation over GET is a 405 (and never a cross-site write)."""
+    if operation.request.method == "GET" and operation.operation.operation != OperationType.QUERY:
+        raise HTTPError(405, "Only queries may be sent with GET.", {"allow": "POST"})
+
+
+DEFAULT_CHECKS: tuple[PreExecutionCheck, ...] = (queries_only_over_get,)
 
 
 def choose_media_type(accept: str) -> str | None:
@@ -84,120 +131,118 @@ def wants_graphiql(request: Request) -> bool:
     return (
         request.method == "GET"
         and "query" not in request.query_params
+        and "extensions" not in request.query_params
         and "text/html" in request.headers.get("accept", "")
     )
 
 
-def _json_object(raw: str | None, name: str) -> dict[str, Any] | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise HTTPError(400, f"`{name}` is not valid JSON.") from None
-    if value is not None and not isinstance(value, dict):
-        raise HTTPError(400, f"`{name}` must be a JSON object.")
-    return value
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One operation's response body, and the status a refusal asks for (None: executed)."""
 
-
-def _params_from_mapping(data: Mapping[str, Any]) -> GraphQLParams:
-    query = data.get("query")
-    if not isinstance(query, str) or not query.strip():
-        raise HTTPError(400, "The request has no `query`.")
-    variables = data.get("variables")
-    if isinstance(variables, str):
-        variables = _json_object(variables, "variables")
-    if variables is not None and not isinstance(variables, dict):
-        raise HTTPError(400, "`variables` must be an object.")
-    operation_name = data.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise HTTPError(400, "`operationName` must be a string.")
-    return GraphQLParams(query, variables, operation_name or None)
-
-
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise HTTPError(413, "The request body is too large.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPError(413, "The request body is too large.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def read_params(request: Request) -> GraphQLParams:
-    if request.method == "GET":
-        query_params = request.query_params
-        return _params_from_mapping(
-            {
-                "query": query_params.get("query"),
-                "variables": _json_object(query_params.get("variables"), "variables"),
-                "operationName": query_params.get("operationName"),
-            }
-        )
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != JSON:
-        raise HTTPError(415, "Send the request as application/json.")
-    body = await read_body(request)
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise HTTPError(400, "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise HTTPError(400, "The request body must be a JSON object.")
-    return _params_from_mapping(data)
+    payload: dict[str, Any]
+    refused_status: int | None = None
 
 
 class GraphQLEndpoint:
     """Executes GraphQL requests against the schema with a fresh context per request."""
 
-    def __init__(self, documents: DocumentCache, options: EndpointOptions) -> None:
+    def __init__(
+        self,
+        documents: DocumentCache,
+        options: EndpointOptions,
+        *,
+        persisted: PersistedQueries | None = None,
+        checks: Iterable[PreExecutionCheck] = DEFAULT_CHECKS,
+    ) -> None:
         self.documents = documents
         self.options = options
+        self.persisted = persisted if persisted is not None else PersistedQueries()
+        self.checks: list[PreExecutionCheck] = list(checks)
 
     async def handle(self, request: Request) -> Response:
         request_id = _request_id(request)
-        if wants_graphiql(request) and self.options.graphiql_html is not None:
-            return HTMLResponse(self.options.graphiql_html)
         media_type = choose_media_type(request.headers.get("accept", ""))
         try:
+            check_host(request.headers, self.options.allowed_hosts)
+            if wants_graphiql(request) and self.options.graphiql_html is not None:
+                csp = self.options.graphiql_csp
+                headers = {"content-security-policy": csp} if csp else None
+                return HTMLResponse(self.options.graphiql_html, headers=headers)
             if request.method not in ("GET", "POST"):
                 raise HTTPError(405, "Use GET or POST.", {"allow": "GET, POST"})
             if media_type is None:
                 raise HTTPError(406, f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}.")
-            params = await read_params(request)
-            status, payload = await self.run(request, params, media_type, request_id)
+            credential = Credential.from_headers(request.headers)
+            if credential is None:
+                if self.options.csrf_prevention:
+                    check_csrf(request.method, request.headers)
+                credential = self.options.server_credential
+            params = await read_params(
+                request,
+                max_body_bytes=self.options.max_body_bytes,
+                max_batch_size=self.options.max_batch_size,
+            )
+            if isinstance(params, list):
+                outcomes = await asyncio.gather(
+                    *(self.run(request, p, credential, request_id) for p in params)
+                )
+                return _respond([o.payload for o in outcomes], 200, media_type, request_id)
+            outcome = await self.run(request, params, credential, request_id)
         except HTTPError as error:
+            logger.info("request refused: %s", error.message, extra={"request_id": request_id})
             payload = {"errors": [request_error("BAD_REQUEST", error.message)]}
             return _respond(payload, error.status, media_type or JSON, request_id, error.headers)
-        return _respond(payload, status, media_type, request_id)
+        status = 200
+        if outcome.refused_status is not None and media_type == GRAPHQL_RESPONSE:
+            status = outcome.refused_status
+        return _respond(outcome.payload, status, media_type, request_id)
 
     async def run(
-        self, request: Request, params: GraphQLParams, media_type: str, request_id: str
-    ) -> tuple[int, dict[str, Any]]:
-        prepared = self.documents.prepare(params.query)
-        if prepared.document is None or prepared.errors:
-            errors = [format_error(e, request_id) for e in prepared.errors]
-            return (400 if media_type == GRAPHQL_RESPONSE else 200), {"errors": errors}
-        operation = get_operation_ast(prepared.document, params.operation_name)
-        if operation is None:
-            message = "The document has no operation of that name, or several and no name."
-            raise HTTPError(400, message)
-        if request.method == "GET" and operation.operation != OperationType.QUERY:
-            raise HTTPError(405, "Only queries may be sent with GET.", {"allow": "POST"})
+        self,
+        request: Request,
+        params: GraphQLParams,
+        credential: Credential | None,
+        request_id: str,
+    ) -> Outcome:
+        """One operation: its document, the checks, then execution."""
+        try:
+            resolved = self.persisted.resolve(params)
+            prepared = self.documents.prepare(resolved.query)
+            if prepared.document is None or prepared.errors:
+                errors = [format_error(e, request_id) for e in prepared.errors]
+                return Outcome({"errors": errors}, 400)
+            self.persisted.remember(resolved)
+            operation = get_operation_ast(prepared.document, params.operation_name)
+            if operation is None:
+                message = "The document has no operation of that name, or several and no name."
+                raise RequestRefused(message)
+            checked = OperationRequest(request, params, prepared.document, operation, credential)
+            for check in self.checks:
+                check(checked)
+        except GatewayError as refusal:
+            status = refusal.status if isinstance(refusal, RequestRefused) else 400
+            error = GraphQLError(refusal.message, original_error=refusal)
+            return Outcome({"errors": [format_error(error, request_id)]}, status)
+        return await self.execute(request, params, prepared.document, credential, request_id)
+
+    async def execute(
+        self,
+        request: Request,
+        params: GraphQLParams,
+        document: DocumentNode,
+        credential: Credential | None,
+        request_id: str,
+    ) -> Outcome:
         client: FactorialClient = request.app.state.client
-        credential = Credential.from_headers(request.headers) or self.options.server_credential
         context = build_context(client, credential, request_id)
         outcome = execute(
             self.documents.schema,
-            prepared.document,
+            document,
             context_value=context,
             variable_values=params.variables,
             operation_name=params.operation_name,
+            hide_suggestions=self.options.hide_suggestions,
         )
         executed = isawaitable(outcome)
         result = await outcome if isawaitable(outcome) else outcome
@@ -211,8 +256,7 @@ class GraphQLEndpoint:
             payload["data"] = result.data
         if self.options.report_cost:
             payload["extensions"] = {"upstream": context.stats.as_extension()}
-        status = 400 if request_failed and media_type == GRAPHQL_RESPONSE else 200
-        return status, payload
+        return Outcome(payload, 400 if request_failed else None)
 
 
 def _request_id(request: Request) -> str:
@@ -223,7 +267,7 @@ def _request_id(request: Request) -> str:
 
 
 def _respond(
-    payload: dict[str, Any],
+    payload: dict[str, Any] | list[dict[str, Any]],
     status: int,
     media_type: str,
     request_id: str,

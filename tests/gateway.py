@@ -69,7 +69,7 @@ async def open_gateway(
     app = create_app(Settings(**values), transport=httpx.ASGITransport(app=sim.app))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
             yield Gateway(http, sim)
 
 

@@ -9,6 +9,9 @@ import pytest
 from .gateway import Gateway
 
 SMALL = "{ schemas { totalCount nodes { id name } } }"
+# What Apollo Client sends with a GET; without it a GET acting with the server's key is refused
+# as a possible cross-site request (tests/test_security.py).
+PREFLIGHT = {"content-type": "application/json"}
 
 
 async def test_post_json(gateway: Gateway) -> None:
@@ -28,6 +31,7 @@ async def test_get_query_with_variables(gateway: Gateway) -> None:
             "query": "query($ids: [ID!]) { schemas(ids: $ids) { nodes { id } } }",
             "variables": json.dumps({"ids": ["1"]}),
         },
+        headers=PREFLIGHT,
     )
     assert response.status_code == 200
     assert response.json()["data"]["schemas"]["nodes"] == [{"id": "1"}]
@@ -35,8 +39,9 @@ async def test_get_query_with_variables(gateway: Gateway) -> None:
 
 async def test_mutations_are_refused_over_get(gateway: Gateway) -> None:
     query = 'mutation { createSchema(input: {name: "x", companyId: "1"}) { id } }'
-    response = await gateway.http.get("/graphql", params={"query": query})
+    response = await gateway.http.get("/graphql", params={"query": query}, headers=PREFLIGHT)
     assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert gateway.sim.total_calls == 0
 
@@ -144,3 +149,119 @@ async def test_unexpected_errors_are_masked(
     assert "CANARY" not in json.dumps(body)
     assert {e["extensions"]["code"] for e in body["errors"]} == {"INTERNAL_SERVER_ERROR"}
     assert body["errors"][0]["path"] == ["schemas", "nodes", 0, "resources"]
+
+
+GQLR = "application/graphql-response+json"
+
+
+@pytest.mark.parametrize(("accept", "status"), [("application/json", 200), (GQLR, 400)])
+async def test_request_errors_follow_the_accepted_media_type(
+    gateway: Gateway, accept: str, status: int
+) -> None:
+    cases = [
+        ({"query": "query A { __typename } query B { __typename }"}, "BAD_REQUEST"),
+        ({"query": "{ __typename }", "operationName": "Nope"}, "BAD_REQUEST"),
+        ({"query": "query($id: ID!) { schema(id: $id) { id } }", "variables": {}}, None),
+    ]
+    for body, code in cases:
+        response = await gateway.http.post("/graphql", json=body, headers={"accept": accept})
+        assert response.status_code == status, body
+        answer = response.json()
+        assert "data" not in answer
+        if code is not None:
+            assert answer["errors"][0]["extensions"]["code"] == code
+    assert gateway.sim.total_calls == 0
+
+
+async def test_a_field_error_with_data_is_200_for_both_media_types() -> None:
+    from gql_server.simulator import Fault, Simulator
+
+    from .gateway import build_store, open_gateway
+
+    sim = Simulator(build_store())
+    async with open_gateway(sim) as gw:
+        sim.inject(Fault(route="custom_resources/schemas", status=403))
+        for accept in ("application/json", GQLR):
+            response = await gw.post(
+                '{ schema(id: "1") { id } __typename }', headers={"accept": accept}
+            )
+            assert response.status_code == 200
+            body = response.json()
+            assert body["data"] == {"schema": None, "__typename": "Query"}
+            assert body["errors"][0]["path"] == ["schema"]
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": "{ __typename }", "variables": None, "operationName": None, "extensions": None},
+        {"query": "{ __typename }", "extensions": {"some": "value"}},
+    ],
+)
+async def test_null_and_map_parameters_are_accepted(gateway: Gateway, body: object) -> None:
+    response = await gateway.http.post("/graphql", json=body)
+    assert response.status_code == 200
+    assert response.json()["data"] == {"__typename": "Query"}
+
+
+@pytest.mark.parametrize("name", ["variables", "extensions"])
+@pytest.mark.parametrize("value", ["string", 0, False, ["array"], '{"a": 1}'])
+async def test_non_map_parameters_are_400(gateway: Gateway, name: str, value: object) -> None:
+    response = await gateway.http.post("/graphql", json={"query": "{ __typename }", name: value})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_other_charsets_and_methods_are_refused_with_json(gateway: Gateway) -> None:
+    response = await gateway.http.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={"content-type": "application/json; charset=latin-1"},
+    )
+    assert response.status_code == 415
+    response = await gateway.http.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={"content-type": 'application/json; charset="UTF-8"'},
+    )
+    assert response.status_code == 200
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = await gateway.http.request(method, "/graphql", json={"query": "{ __typename }"})
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, POST"
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_array_batching_is_off_by_default(gateway: Gateway) -> None:
+    response = await gateway.http.post("/graphql", json=[{"query": "{ __typename }"}])
+    assert response.status_code == 400
+    assert "not enabled" in response.json()["errors"][0]["message"]
+
+
+async def test_array_batching_when_configured_is_capped() -> None:
+    from .gateway import build_store, open_gateway
+
+    async with open_gateway(build_store(schemas=2), gql_max_batch_size=3) as gw:
+        batch = [
+            {"query": "{ schemas { totalCount } }"},
+            {"query": "query($id: ID!) { schema(id: $id) { name } }", "variables": {"id": "1"}},
+            {"query": "{ nope }"},
+        ]
+        response = await gw.http.post("/graphql", json=batch)
+        assert response.status_code == 200
+        first, second, third = response.json()
+        assert first["data"]["schemas"]["totalCount"] == 2
+        assert second["data"]["schema"]["name"] == "Table 0"
+        assert third["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        calls = gw.sim.total_calls
+
+        for too_many in ([], batch + batch[:1]):
+            response = await gw.http.post("/graphql", json=too_many)
+            assert response.status_code == 400
+        deep = "{ " + " ".join(f"a{i}: __typename" for i in range(31)) + " }"
+        response = await gw.http.post("/graphql", json=[{"query": deep}, {"query": 5}])
+        assert response.status_code == 400
+        response = await gw.http.post("/graphql", json=[{"query": deep}])
+        assert response.json()[0]["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        assert gw.sim.total_calls == calls

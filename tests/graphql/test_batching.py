@@ -34,7 +34,8 @@ async def test_values_with_resource_and_schema_cost_three_calls(resources: int) 
 
 async def test_a_by_id_batch_is_split_into_calls_of_at_most_100_ids() -> None:
     store = build_store(resources=250)
-    async with open_gateway(store) as gw:
+    # 250 aliases in one document: past the default operation limits, raised here.
+    async with open_gateway(store, gql_max_aliases=250, gql_max_tokens=5000) as gw:
         ids = [str(i) for i in store.resources]
         aliases = " ".join(f'r{i}: resource(id: "{rid}") {{ id }}' for i, rid in enumerate(ids))
         data = await gw.data("{ " + aliases + " }")
@@ -104,7 +105,7 @@ async def test_a_failed_batch_fails_only_its_own_keys() -> None:
 
     store = build_store(resources=150)
     sim = Simulator(store)
-    async with open_gateway(sim) as gw:
+    async with open_gateway(sim, gql_max_aliases=150, gql_max_tokens=5000) as gw:
         ids = [str(i) for i in store.resources]
         # The first by-id call fails; the second batch of 50 ids still resolves.
         sim.inject(Fault(route="custom_resources/resources", status=500, times=1))
