@@ -105,6 +105,7 @@ def create_app(
                     "serves generated demo data. Set FACTORIAL_BASE_URL and FACTORIAL_API_KEY "
                     "(or FACTORIAL_ACCESS_TOKEN) to use a real Factorial."
                 )
+            logger.info("%s", describe_posture(settings))
             yield
 
     endpoint = create_endpoint(settings)
@@ -129,6 +130,24 @@ def create_app(
         routes=routes,
         middleware=cors_middleware(settings.gql_cors_origins, settings.gql_cors_allow_credentials),
         lifespan=lifespan,
+    )
+
+
+def describe_posture(settings: Settings) -> str:
+    """One line for the start-up log: what this server exposes and whom it answers."""
+
+    def on(flag: bool) -> str:
+        return "on" if flag else "off"
+
+    return (
+        f"posture: production {on(settings.gql_production)}, "
+        f"GraphiQL {on(settings.graphiql_enabled)}, "
+        f"introspection {on(settings.introspection_enabled)}, "
+        f"field suggestions {on(settings.field_suggestions_enabled)}, "
+        f"CSRF prevention {on(settings.csrf_prevention_enabled)}, "
+        f"allowed hosts {','.join(settings.allowed_hosts)}, "
+        f"CORS origins {','.join(settings.gql_cors_origins) or 'none'}, "
+        f"persisted queries {settings.gql_persisted_queries}"
     )
 
 

@@ -229,3 +229,13 @@ async def test_production_defaults_can_be_overridden_one_by_one() -> None:
         assert error_of(await gw.post(INTROSPECTION))["extensions"]["code"] == (
             "GRAPHQL_VALIDATION_FAILED"
         )
+
+
+def test_the_start_up_log_states_the_posture() -> None:
+    from gql_server.app import describe_posture
+
+    line = describe_posture(Settings(factorial_api_key="k", gql_production=True))
+    assert "production on, GraphiQL off, introspection off, field suggestions off" in line
+    assert "CSRF prevention on, allowed hosts localhost,127.0.0.1,[::1]" in line
+    line = describe_posture(Settings(gql_demo=True))
+    assert "CSRF prevention off, allowed hosts *" in line
