@@ -1,0 +1,69 @@
+// GraphiQL as a person uses it: open the page, run the example query, read the result.
+// Usage: node tests/clients/graphiql.mjs http://127.0.0.1:PORT/graphql SCREENSHOT.png
+// Prints one JSON line: {title, result, consoleErrors, failedRequests}.
+import { chromium } from 'playwright-core';
+
+const [url, screenshot] = process.argv.slice(2);
+if (!url || !screenshot) {
+  console.error('usage: graphiql.mjs URL SCREENSHOT');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleErrors = [];
+  const failedRequests = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  page.on('requestfailed', (request) => failedRequests.push(request.url()));
+  // Nothing may leave the machine: a request to any other host fails the test.
+  await page.route(
+    (target) => new URL(target).host !== new URL(url).host,
+    (route) => {
+      failedRequests.push(route.request().url());
+      return route.abort();
+    },
+  );
+
+  // GraphiQL's first POST is its introspection query: run the example once the schema is in.
+  const introspection = page.waitForResponse(
+    (r) => r.url() === url && r.request().method() === 'POST',
+    { timeout: 30_000 },
+  );
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  const run = page.locator('.graphiql-execute-button');
+  await run.waitFor({ state: 'visible', timeout: 30_000 });
+  const schema = await introspection;
+  if (schema.status() !== 200) throw new Error(`introspection answered ${schema.status()}`);
+  await run.click();
+  await page.waitForFunction(
+    () => (document.querySelector('.graphiql-response')?.textContent ?? '').includes('"data"'),
+    null,
+    { timeout: 30_000 },
+  );
+  const text = await page.evaluate(() => {
+    const editor = document.querySelector('.graphiql-response .CodeMirror');
+    return editor?.CodeMirror?.getValue() ?? document.querySelector('.graphiql-response').textContent;
+  });
+  await page.screenshot({ path: screenshot, fullPage: true });
+  process.stdout.write(
+    JSON.stringify({ title: await page.title(), result: text, consoleErrors, failedRequests }) +
+      '\n',
+  );
+} finally {
+  await browser.close();
+}

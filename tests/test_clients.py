@@ -1,0 +1,183 @@
+"""Real clients against the live server: the graphql-http audit, Apollo Client 4, GraphiQL in
+headless Chromium. They are Node programs under tests/clients/, installed by `npm ci`.
+
+Without node, node_modules or Chromium these tests skip and say why; with GQL_REQUIRE_E2E=1
+(as .ci/run sets) they fail instead, so CI can never pass without running them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from gql_server.app import create_app
+from gql_server.config import Settings
+from gql_server.graphiql import asset_paths
+from gql_server.simulator import Simulator, SimulatorStore
+
+from .gateway import build_store
+from .live_server import serve
+
+ROOT = Path(__file__).parents[1]
+CLIENTS = ROOT / "tests" / "clients"
+OUTPUT = ROOT / "test-output"
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("GQL_REQUIRE_E2E") == "1"
+GQLR = "application/graphql-response+json"
+
+# What the audit reports in production posture (introspection off, CSRF prevention on), and
+# why; the README's "GraphQL over HTTP" section lists the same audits.
+PRODUCTION_AUDIT_MISSES = {
+    "28B9": "its probe query uses `__type`: introspection is off",
+    "2EA1": "its probe query uses `__type`: introspection is off",
+    "5A70": "a GET without a preflight header is refused (CSRF prevention)",
+    "6A70": "a GET without a preflight header is refused (CSRF prevention)",
+    "D6D5": "a GET without a preflight header is refused (CSRF prevention)",
+}
+
+
+def require(available: bool, reason: str) -> None:
+    if available:
+        return
+    if REQUIRED:
+        pytest.fail(f"{reason}, and GQL_REQUIRE_E2E=1 requires it")
+    pytest.skip(reason)
+
+
+def run_node(program: str, *args: str, timeout: float = 120) -> Any:
+    require(shutil.which("node") is not None, "node is not installed")
+    require((NODE_MODULES / "graphql-http").is_dir(), "node_modules is missing: run `npm ci`")
+    result = subprocess.run(
+        ["node", str(CLIENTS / program), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout)
+
+
+def gateway_over(store: SimulatorStore, **settings: Any) -> tuple[Any, Simulator]:
+    """The gateway with a server-held key (so Host and CSRF checks are on) over a simulator."""
+    sim = Simulator(store)
+    values: dict[str, Any] = {
+        "factorial_base_url": "http://factorial.test",
+        "factorial_api_key": "server-key",
+        "gql_demo": False,
+        **settings,
+    }
+    return create_app(Settings(**values), transport=httpx.ASGITransport(app=sim.app)), sim
+
+
+def audit(url: str, name: str) -> dict[str, dict[str, Any]]:
+    results = run_node("audit.mjs", f"{url}/graphql")
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / f"audit-{name}.json").write_text(json.dumps(results, indent=2))
+    return {r["id"]: r for r in results}
+
+
+def test_the_conformance_audit_passes_in_full() -> None:
+    with serve(create_app(Settings(gql_demo=True))) as url:
+        results = audit(url, "demo")
+    assert len(results) >= 60
+    failing = {i: (r["name"], r["reason"]) for i, r in results.items() if r["status"] != "ok"}
+    assert failing == {}
+
+
+def test_the_audit_in_production_posture_misses_only_what_the_readme_lists() -> None:
+    app, sim = gateway_over(build_store(), gql_production=True)
+    with serve(app) as url:
+        results = audit(url, "production")
+    musts = [r for r in results.values() if r["name"].startswith("MUST")]
+    assert len(musts) >= 13
+    missed = {i for i, r in results.items() if r["status"] != "ok"}
+    assert missed == set(PRODUCTION_AUDIT_MISSES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for audit_id in PRODUCTION_AUDIT_MISSES:
+        assert f"`{audit_id}`" in readme
+    assert sim.total_calls == 0
+
+
+def test_apollo_client_4() -> None:
+    store = build_store(schemas=2, resources=3, values_per_resource=3)
+    value_ids = [str(i) for i in store.values]
+    schema_ids = [str(i) for i in store.schemas]
+    app, sim = gateway_over(store)
+    with serve(app) as url:
+        report = run_node("apollo.mjs", f"{url}/graphql")
+
+    schemas = report["nested"]["data"]["schemas"]
+    assert report["nested"]["error"] is None
+    assert [s["id"] for s in schemas["nodes"]] == schema_ids
+    rows = [v["id"] for s in schemas["nodes"] for r in s["resources"]["nodes"]
+            for v in r["values"]["nodes"]]  # fmt: skip
+    assert sorted(rows, key=int) == value_ids
+
+    # relayStylePagination merged three pages of four into the one cached list.
+    assert report["paging"] == {"pages": 3, "ids": value_ids}
+
+    assert report["mutation"]["data"]["createSchema"]["name"] == "From Apollo"
+    error = report["fieldError"]
+    assert error["data"]["good"]["name"] == "Kept"
+    assert error["data"]["bad"] is None
+    assert error["errorName"] == "CombinedGraphQLErrors"
+    [field_error] = error["errors"]
+    assert field_error["path"] == ["bad"]
+    assert field_error["extensions"]["code"] == "BAD_USER_INPUT"
+
+    # Apollo Client 4 asks for the new media type, and gets it.
+    for exchange in report["exchanges"]:
+        assert exchange["accept"].startswith(GQLR)
+        assert exchange["contentType"] == GQLR
+        assert exchange["status"] == 200
+
+    # APQ: hash over GET, not found (404), the query over POST, then the hash alone over GET.
+    apq = report["apq"]
+    assert apq["first"] == apq["second"]
+    steps = [(e["method"], e["sentQuery"], e["status"]) for e in apq["exchanges"]]
+    assert steps == [("GET", False, 404), ("POST", True, 200), ("GET", False, 200)]
+    assert all(e["persisted"] for e in apq["exchanges"])
+    assert [s.name for s in sim.store.schemas.values()][-2:] == ["From Apollo", "Kept"]
+
+
+@pytest.fixture
+def graphiql_assets(tmp_path: Path) -> Path:
+    """GraphiQL's assets laid out as unpkg serves them, linked to the npm-installed packages
+    (the same versions: the page checks their integrity hashes)."""
+    for path in asset_paths():
+        package_at_version = "/".join(path.split("/")[: 2 if path.startswith("@") else 1])
+        package = package_at_version.rsplit("@", 1)[0]
+        require((NODE_MODULES / package).is_dir(), f"node_modules/{package} is missing")
+        link = tmp_path / package_at_version
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to(NODE_MODULES / package, target_is_directory=True)
+    return tmp_path
+
+
+def test_graphiql_in_chromium_runs_the_example_query(graphiql_assets: Path) -> None:
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    store = build_store(schemas=2, resources=3, values_per_resource=3)
+    app, _ = gateway_over(store, gql_graphiql_assets_dir=graphiql_assets)
+    OUTPUT.mkdir(exist_ok=True)
+    screenshot = OUTPUT / "graphiql.png"
+    screenshot.unlink(missing_ok=True)
+    with serve(app) as url:
+        seen = run_node("graphiql.mjs", f"{url}/graphql", str(screenshot))
+    assert seen["title"] == "gql_server GraphiQL"
+    assert seen["consoleErrors"] == []
+    assert seen["failedRequests"] == []
+    result = json.loads(seen["result"])
+    names = [s["name"] for s in result["data"]["schemas"]["nodes"]]
+    assert names == ["Table 0", "Table 1"]
+    assert result["extensions"]["upstream"]["calls"] == 3
+    assert screenshot.stat().st_size > 10_000
