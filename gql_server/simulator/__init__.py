@@ -1,4 +1,5 @@
-"""A faithful fake of Factorial's custom resources REST API, for demos, tests and benchmarks."""
+"""A faithful fake of Factorial's custom resources API (and the custom fields and employees
+endpoints that hold a table's columns, cells and owners), for demos, tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -6,13 +7,26 @@ from .app import Simulator
 from .calls import CallRecord
 from .demo import build_demo_store
 from .faults import Fault
-from .rows import CellRow, ResourceRow, SchemaRow, ValueRow
+from .rows import (
+    CellRow,
+    EmployeeRow,
+    FieldRow,
+    OptionRow,
+    ResourceFieldRow,
+    ResourceRow,
+    SchemaRow,
+    ValueRow,
+)
 from .store import SimulatorStore
 
 __all__ = [
     "CallRecord",
     "CellRow",
+    "EmployeeRow",
     "Fault",
+    "FieldRow",
+    "OptionRow",
+    "ResourceFieldRow",
     "ResourceRow",
     "SchemaRow",
     "Simulator",
