@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,8 @@ def build_context(
 ) -> Context:
     """A fresh context acting as `credential`, with its own loaders and stats."""
     stats = UpstreamStats()
-    session = UpstreamSession(client, credential, stats)
+    deadline = time.monotonic() + client.options.request_timeout
+    session = UpstreamSession(client, credential, stats, deadline)
     return Context(
         session=session,
         loaders=create_loaders(session),

@@ -83,6 +83,7 @@ def build_store(
     owner_start: int = 1000,
     owner_type: str = "Employee",
     team_every: int | None = None,
+    name_prefix: str = "Table",
 ) -> SimulatorStore:
     """A store of exact shape: resources spread round-robin over schemas and employees.
 
@@ -90,7 +91,7 @@ def build_store(
     resource belongs to a team instead.
     """
     store = SimulatorStore(id_start=id_start)
-    schema_rows = [store.add_schema(name=f"Table {i}", position=i) for i in range(schemas)]
+    schema_rows = [store.add_schema(name=f"{name_prefix} {i}", position=i) for i in range(schemas)]
     owners = employees or resources
     for i in range(resources):
         team = team_every is not None and i % team_every == team_every - 1

@@ -40,7 +40,7 @@ class Query:
         ids: list[strawberry.ID] | None = None,
         first: int | None = 100,
         after: str | None = None,
-    ) -> Connection[Schema]:
+    ) -> Connection[Schema] | None:
         context = info.context
         connection = await list_connection(
             context.session,
@@ -61,7 +61,7 @@ class Query:
         employee_ids: list[strawberry.ID] | None = None,
         first: int | None = 100,
         after: str | None = None,
-    ) -> Connection[Resource]:
+    ) -> Connection[Resource] | None:
         context = info.context
         connection = await list_connection(
             context.session,
@@ -82,7 +82,7 @@ class Query:
         employee_ids: list[strawberry.ID] | None = None,
         first: int | None = 100,
         after: str | None = None,
-    ) -> Connection[CustomResourcesValue]:
+    ) -> Connection[CustomResourcesValue] | None:
         context = info.context
         connection = await list_connection(
             context.session,

@@ -32,7 +32,7 @@ class Schema:
         info: Info,
         first: int | None = 100,
         after: str | None = None,
-    ) -> Connection[Resource]:
+    ) -> Connection[Resource] | None:
         window = Window.parse(first, after)
         rows = await info.context.loaders.resources_of(root.id)
         return cast("Connection[Resource]", window.apply(rows))
@@ -64,7 +64,7 @@ class Resource:
         info: Info,
         first: int | None = 100,
         after: str | None = None,
-    ) -> Connection[CustomResourcesValue]:
+    ) -> Connection[CustomResourcesValue] | None:
         window = Window.parse(first, after)
         rows = await info.context.loaders.values_of(root)
         return cast("Connection[CustomResourcesValue]", window.apply(rows))

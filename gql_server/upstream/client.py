@@ -34,6 +34,8 @@ class ClientOptions:
     """Limits of every upstream call."""
 
     timeout: float = 10.0
+    request_timeout: float = 30.0
+    """Seconds one GraphQL request may spend on Factorial in all, retries included."""
     max_response_bytes: int = 16 * 1024 * 1024
     max_concurrency: int = 50
     max_concurrency_per_credential: int = 10
