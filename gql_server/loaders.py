@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 from .batch_loader import BatchLoader
+from .lookups import Once, by_ids, chunked
 from .upstream import (
     RESOURCES,
     SCHEMAS,
     VALUES,
-    Collection,
     ResourceRecord,
     SchemaRecord,
     UpstreamSession,
@@ -31,40 +31,17 @@ from .upstream import (
 R = TypeVar("R")
 T = TypeVar("T")
 
-BATCH_SIZE = 100
-
-
-def chunked(keys: Sequence[str], size: int = BATCH_SIZE) -> list[Sequence[str]]:
-    """Keys in upstream-sized batches, duplicates removed, order kept."""
-    unique = list(dict.fromkeys(keys))
-    return [unique[i : i + size] for i in range(0, len(unique), size)]
-
-
-class Once(Generic[T]):
-    """An awaitable computed at most once per request, shared by everyone who awaits it."""
-
-    def __init__(self, compute: Callable[[], Awaitable[T]]) -> None:
-        self._compute = compute
-        self._task: asyncio.Future[T] | None = None
-
-    @property
-    def started(self) -> bool:
-        return self._task is not None
-
-    def get(self) -> asyncio.Future[T]:
-        if self._task is None:
-            self._task = asyncio.ensure_future(self._compute())
-        return self._task
-
 
 class Loaders:
     """The loaders of one request; never shared between requests or callers."""
 
     def __init__(self, session: UpstreamSession) -> None:
         self.session = session
-        self.schemas: BatchLoader[SchemaRecord | None] = BatchLoader(self._by_ids(SCHEMAS))
-        self.resources: BatchLoader[ResourceRecord | None] = BatchLoader(self._by_ids(RESOURCES))
-        self.values: BatchLoader[ValueRecord | None] = BatchLoader(self._by_ids(VALUES))
+        self.schemas: BatchLoader[SchemaRecord | None] = BatchLoader(by_ids(self.session, SCHEMAS))
+        self.resources: BatchLoader[ResourceRecord | None] = BatchLoader(
+            by_ids(self.session, RESOURCES)
+        )
+        self.values: BatchLoader[ValueRecord | None] = BatchLoader(by_ids(self.session, VALUES))
         self.values_by_employee: BatchLoader[list[ValueRecord]] = BatchLoader(
             self._load_values_by_employee
         )
@@ -94,27 +71,6 @@ class Loaders:
             self.values.prime(record.id, record)
 
     # -- batch functions --------------------------------------------------------------------
-
-    def _by_ids(
-        self, collection: Collection[R]
-    ) -> Callable[[list[str]], Awaitable[list[R | BaseException | None]]]:
-        async def load(keys: list[str]) -> list[R | BaseException | None]:
-            batches = chunked(keys)
-            results = await asyncio.gather(
-                *(fetch_all(self.session, collection, ids=batch) for batch in batches),
-                return_exceptions=True,
-            )
-            found: dict[str, R | BaseException] = {}
-            for batch, result in zip(batches, results, strict=True):
-                if isinstance(result, BaseException):
-                    # Only the keys of the failed batch fail; the others still resolve.
-                    found.update(dict.fromkeys(batch, result))
-                    continue
-                for record in result:
-                    found[str(getattr(record, "id"))] = record  # noqa: B009
-            return [found.get(key) for key in keys]
-
-        return load
 
     async def _load_values_by_employee(
         self, employee_ids: list[str]

@@ -43,13 +43,19 @@ async def iter_pages(
     *,
     ids: Sequence[str] = (),
     employee_ids: Sequence[str] = (),
+    filters: Sequence[tuple[str, str]] = (),
     after: str | None = None,
 ) -> AsyncIterator[Page[R]]:
     """Every page of a list from `after` on, following `end_cursor` as `after_id`."""
     seen: set[str] = set()
     for _ in range(MAX_PAGES):
         page = await session.list_page(
-            collection, ids=ids, employee_ids=employee_ids, limit=MAX_PAGE_SIZE, after=after
+            collection,
+            ids=ids,
+            employee_ids=employee_ids,
+            filters=filters,
+            limit=MAX_PAGE_SIZE,
+            after=after,
         )
         yield page
         after = next_cursor(page)
@@ -67,6 +73,7 @@ async def _remaining_by_offset(
     first: Page[R],
     ids: Sequence[str],
     employee_ids: Sequence[str],
+    filters: Sequence[tuple[str, str]],
 ) -> list[R] | None:
     """The pages after the first, fetched at once; None if the upstream ignored `page=`."""
     size = len(first.records)
@@ -78,7 +85,12 @@ async def _remaining_by_offset(
     pages = await asyncio.gather(
         *(
             session.list_page(
-                collection, ids=ids, employee_ids=employee_ids, limit=size, page=number
+                collection,
+                ids=ids,
+                employee_ids=employee_ids,
+                filters=filters,
+                limit=size,
+                page=number,
             )
             for number in range(2, count + 1)
         )
@@ -102,20 +114,21 @@ async def fetch_all(
     *,
     ids: Sequence[str] = (),
     employee_ids: Sequence[str] = (),
+    filters: Sequence[tuple[str, str]] = (),
 ) -> list[R]:
     """All records of a list with the given filters."""
     first = await session.list_page(
-        collection, ids=ids, employee_ids=employee_ids, limit=MAX_PAGE_SIZE
+        collection, ids=ids, employee_ids=employee_ids, filters=filters, limit=MAX_PAGE_SIZE
     )
     records = list(first.records)
     after = next_cursor(first)
     if after is None:
         return records
-    rest = await _remaining_by_offset(session, collection, first, ids, employee_ids)
+    rest = await _remaining_by_offset(session, collection, first, ids, employee_ids, filters)
     if rest is not None:
         return records + rest
     async for page in iter_pages(
-        session, collection, ids=ids, employee_ids=employee_ids, after=after
+        session, collection, ids=ids, employee_ids=employee_ids, filters=filters, after=after
     ):
         records.extend(page.records)
     return records

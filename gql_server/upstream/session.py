@@ -53,13 +53,19 @@ class UpstreamSession:
         *,
         ids: Iterable[str] = (),
         employee_ids: Iterable[str] = (),
+        filters: Iterable[tuple[str, str]] = (),
         limit: int = MAX_PAGE_SIZE,
         after: str | None = None,
         page: int | None = None,
     ) -> Page[R]:
-        """One list call with the upstream's own filters and pagination."""
+        """One list call with the upstream's own filters and pagination.
+
+        `filters` are further query parameters as (name, value) pairs, repeated names kept:
+        `[("schema_ids[]", "1"), ("schema_ids[]", "2")]`.
+        """
         params: Params = [("ids[]", i) for i in ids]
         params += [("employee_ids[]", e) for e in employee_ids]
+        params += list(filters)
         filtered = bool(params)
         params.append(("limit", str(max(1, min(limit, MAX_PAGE_SIZE)))))
         if after is not None:
