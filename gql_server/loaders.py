@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from .batch_loader import BatchLoader
 from .lookups import Once, by_ids, chunked
+from .table_loaders import TableLoaders
 from .upstream import (
     RESOURCES,
     SCHEMAS,
@@ -37,6 +38,7 @@ class Loaders:
 
     def __init__(self, session: UpstreamSession) -> None:
         self.session = session
+        self.table = TableLoaders(session)
         self.schemas: BatchLoader[SchemaRecord | None] = BatchLoader(by_ids(self.session, SCHEMAS))
         self.resources: BatchLoader[ResourceRecord | None] = BatchLoader(
             by_ids(self.session, RESOURCES)

@@ -1,4 +1,4 @@
-"""The Mutation root: the two writes Factorial has, each input checked before any call."""
+"""The Mutation root: tables, rows and cells, each input checked before anything is written."""
 
 from __future__ import annotations
 
@@ -10,6 +10,19 @@ import strawberry
 from ..upstream import SCHEMAS, VALUES, SchemaRecord, UpstreamSession, ValueRecord
 from .context import Info
 from .errors import BadUserInput
+from .table import Cell
+from .table_writes import (
+    CellInput,
+    CellValueInput,
+    NotFound,
+    check_cell_shapes,
+    check_required,
+    in_input,
+    in_list,
+    plan_cells,
+    upsert_cell,
+    write_cells,
+)
 from .types import CustomResourcesValue, Schema
 
 _ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -25,15 +38,28 @@ class CreateSchemaInput:
     position: int | None = None
 
 
-@strawberry.input(description="A new row, created with the value of one of its fields.")
+@strawberry.input(
+    description="A new row of an employee's table: its cells, checked against the table's "
+    "columns before anything is written. (`fieldId` with a raw `value` instead of `cells` "
+    "writes one cell exactly as Factorial's own POST does, unchecked.)"
+)
 class CreateValueInput:
     schema_id: strawberry.ID
     employee_id: strawberry.ID
-    field_id: strawberry.ID
-    value: str
+    cells: list[CellInput] | None = None
     resource_id: strawberry.ID | None = strawberry.field(
         default=None, description="The resource (owner's table) to add the row to."
     )
+    field_id: strawberry.ID | None = None
+    value: str | None = None
+
+
+@strawberry.input(description="A new value for one cell of a row.")
+class UpdateCellInput:
+    value_id: strawberry.ID
+    value: CellValueInput
+    field_id: strawberry.ID | None = None
+    slug: str | None = None
 
 
 def wire_id(session: UpstreamSession, value: str, field: str) -> int | str:
@@ -66,12 +92,14 @@ def schema_body(session: UpstreamSession, data: CreateSchemaInput) -> dict[str, 
     return body
 
 
-def value_body(session: UpstreamSession, data: CreateValueInput) -> dict[str, Any]:
+def value_body(
+    session: UpstreamSession, data: CreateValueInput, field_id: str, value: str
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "schema_id": wire_id(session, data.schema_id, "input.schemaId"),
         "employee_id": wire_id(session, data.employee_id, "input.employeeId"),
-        "field_id": wire_id(session, data.field_id, "input.fieldId"),
-        "value": checked_text(data.value, "input.value", MAX_VALUE_LENGTH, allow_blank=True),
+        "field_id": wire_id(session, field_id, "input.fieldId"),
+        "value": checked_text(value, "input.value", MAX_VALUE_LENGTH, allow_blank=True),
     }
     if data.resource_id is not None:
         body["custom_resource_id"] = wire_id(session, data.resource_id, "input.resourceId")
@@ -88,12 +116,41 @@ class Mutation:
         context.loaders.prime_schemas([record])
         return cast("Schema", record)
 
-    @strawberry.mutation(description="Add a row to an employee's custom table.")
+    @strawberry.mutation(description="Add a row, with its cells, to an employee's table.")
     async def create_value(
         self, info: Info, input: CreateValueInput
     ) -> CustomResourcesValue | None:
         context = info.context
-        body = value_body(context.session, input)
-        record: ValueRecord = await context.session.create(VALUES, body)
-        context.loaders.prime_values([record])
-        return cast("CustomResourcesValue", record)
+        session = context.session
+        if input.cells is None:
+            if input.field_id is None or input.value is None:
+                raise BadUserInput("Give `input.cells` (or `fieldId` with `value`).", "input.cells")
+            body = value_body(session, input, input.field_id, input.value)
+            record: ValueRecord = await session.create(VALUES, body)
+            context.loaders.prime_values([record])
+            return cast("CustomResourcesValue", record)
+        schema_id = str(wire_id(session, input.schema_id, "input.schemaId"))
+        wire_id(session, input.employee_id, "input.employeeId")
+        check_cell_shapes(input.cells, in_list("input.cells"), "input.cells")
+        planned = await plan_cells(context, schema_id, input.cells, in_list("input.cells"))
+        check_required(planned, await context.loaders.table.columns_of(schema_id), "input.cells")
+        first, rest = planned[0], planned[1:]
+        row: ValueRecord = await session.create(
+            VALUES, value_body(session, input, first.field.id, first.text)
+        )
+        context.loaders.prime_values([row])
+        await write_cells(context, row.id, rest)
+        return cast("CustomResourcesValue", row)
+
+    @strawberry.mutation(description="Set one cell of a row (created if the row lacks it).")
+    async def update_cell(self, info: Info, input: UpdateCellInput) -> Cell | None:
+        context = info.context
+        value_id = str(wire_id(context.session, input.value_id, "input.valueId"))
+        cell = CellInput(value=input.value, field_id=input.field_id, slug=input.slug)
+        check_cell_shapes([cell], in_input("input"), "input")
+        row = await context.loaders.values.load(value_id)
+        resource = await context.loaders.resources.load(row.resource_id) if row else None
+        if row is None or resource is None or resource.schema_id is None:
+            raise NotFound("There is no such row.", field="input.valueId")
+        [planned] = await plan_cells(context, resource.schema_id, [cell], in_input("input"))
+        return cast("Cell", await upsert_cell(context, row.id, planned))

@@ -15,6 +15,8 @@ import strawberry
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
 from .connection import Connection, Window
 from .context import Info
+from .errors import BadUserInput
+from .table import Cell, Employee, Field, load_employee
 
 
 @strawberry.type(name="Schema", description="A custom table definition on the employee profile.")
@@ -37,6 +39,10 @@ class Schema:
         rows = await info.context.loaders.resources_of(root.id)
         return cast("Connection[Resource]", window.apply(rows))
 
+    @strawberry.field(description="The table's columns, in position order.")
+    async def fields(self, root: strawberry.Parent[SchemaRecord], info: Info) -> list[Field] | None:
+        return cast("list[Field]", await info.context.loaders.table.columns_of(root.id))
+
 
 @strawberry.type(name="Resource", description="A custom table attached to one owner.")
 class Resource:
@@ -57,6 +63,12 @@ class Resource:
             return None
         return cast("Schema | None", await info.context.loaders.schemas.load(root.schema_id))
 
+    @strawberry.field(description="The owning employee (null when the owner is not one).")
+    async def attachable(
+        self, root: strawberry.Parent[ResourceRecord], info: Info
+    ) -> Employee | None:
+        return await load_employee(info, root.employee_id)
+
     @strawberry.field(description="The rows of this table.")
     async def values(
         self,
@@ -75,6 +87,36 @@ class CustomResourcesValue:
     id: strawberry.ID
     resource_id: strawberry.ID
     attachable_id: strawberry.ID | None
+
+    @strawberry.field(description="The row's cells, one per filled column.")
+    async def cells(self, root: strawberry.Parent[ValueRecord], info: Info) -> list[Cell] | None:
+        return cast("list[Cell]", await info.context.loaders.table.cells.load(root.id))
+
+    @strawberry.field(description="One cell of the row, by its column's id or slug.")
+    async def cell(
+        self,
+        root: strawberry.Parent[ValueRecord],
+        info: Info,
+        field_id: strawberry.ID | None = None,
+        slug: str | None = None,
+    ) -> Cell | None:
+        if (field_id is None) == (slug is None):
+            raise BadUserInput("Give exactly one of `fieldId` and `slug`.", "fieldId")
+        table = info.context.loaders.table
+        cells = await table.cells.load(root.id)
+        if field_id is not None:
+            wanted = str(field_id).strip()
+            return cast("Cell | None", next((c for c in cells if c.field_id == wanted), None))
+        fields = await table.fields.load_many([c.field_id for c in cells])
+        for cell, field in zip(cells, fields, strict=True):
+            if field is not None and field.slug == slug:
+                return cast("Cell", cell)
+        return None
+
+    @strawberry.field(description="The employee the row belongs to (null for other owners).")
+    async def attachable(self, root: strawberry.Parent[ValueRecord], info: Info) -> Employee | None:
+        resource = await info.context.loaders.resources.load(root.resource_id)
+        return await load_employee(info, resource.employee_id if resource else None)
 
     @strawberry.field(description="The resource this row belongs to.")
     async def resource(self, root: strawberry.Parent[ValueRecord], info: Info) -> Resource | None:

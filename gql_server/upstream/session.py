@@ -97,6 +97,20 @@ class UpstreamSession:
         )
         return collection.decode(body)
 
+    async def update(
+        self, collection: Collection[R], record_id: str, fields: Mapping[str, Any]
+    ) -> R:
+        """PUT changes to one record; never retried, like every write."""
+        body = await self.client.send(
+            "PUT",
+            f"{collection.path}/{record_id}",
+            self.credential,
+            self.stats,
+            body=fields,
+            deadline=self.deadline,
+        )
+        return collection.decode(body)
+
     def known_size(self, collection: Collection[Any]) -> int | None:
         """The whole collection's size last seen with this credential, if any."""
         if self.credential is None:
