@@ -16,8 +16,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .budget import upstream_budget
 from .config import Settings
-from .endpoint import EndpointOptions, GraphQLEndpoint
+from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
 from .graphiql import ASSETS_PATH, content_security_policy, graphiql_html
 from .graphql import build_schema
 from .graphql.document import DocumentCache
@@ -201,4 +202,8 @@ def create_endpoint(settings: Settings) -> GraphQLEndpoint:
         allowed_hosts=settings.allowed_hosts,
         hide_suggestions=hide_suggestions,
     )
-    return GraphQLEndpoint(documents, options, persisted=persisted)
+    checks = [
+        *DEFAULT_CHECKS,
+        upstream_budget(settings.gql_cost_budget, settings.gql_cost_assumed_size),
+    ]
+    return GraphQLEndpoint(documents, options, persisted=persisted, checks=checks)

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         default=True, description="Add extensions.upstream (the price of a query) to responses."
     )
     gql_cost_budget: int = Field(
-        default=1000,
+        default=5000,
         ge=1,
         description="Most upstream calls one operation may be estimated to need before it runs.",
     )

@@ -255,7 +255,11 @@ class GraphQLEndpoint:
         if not request_failed:
             payload["data"] = result.data
         if self.options.report_cost:
-            payload["extensions"] = {"upstream": context.stats.as_extension()}
+            price = context.stats.as_extension()
+            estimate = getattr(request.state, "upstream_estimate", None)
+            if estimate is not None:
+                price["estimated"] = estimate
+            payload["extensions"] = {"upstream": price}
         return Outcome(payload, 400 if request_failed else None)
 
 

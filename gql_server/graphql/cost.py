@@ -11,6 +11,8 @@ calls the operation can make:
   whole values collection, which bounds both routes the loader may take;
 - the same field with the same arguments twice under one parent costs once (the request
   caches its calls and its loaders);
+- a table's columns cost one call per schema plus their definitions by id; a row's cells one
+  call per row; cells' columns and options, and owners (employees), by-id levels;
 - a link back to the parent a list came from (`value.resource` under `resource.values`,
   `resource.schema` under `schema.resources`) costs nothing: that parent is already loaded.
 
@@ -43,12 +45,23 @@ from .errors import BadUserInput
 
 PAGE = 100
 SCHEMAS, RESOURCES, VALUES = "schemas", "resources", "values"
+FIELDS, OPTIONS, CELLS, EMPLOYEES = "fields", "options", "cells", "employees"
+# Cell members that need the cell's column (its type) to resolve.
+TYPED_MEMBERS = {"text", "date", "number", "cents", "boolean", "choice", "choices", "field"}
+CHOICE_MEMBERS = {"choice", "choices"}
+# The reads a write makes before it writes: a row's table's columns, definitions and options
+# (createValue); the row, its resource, those three and the row's cells (updateCell).
+WRITE_READS = {"createValue": 3, "updateCell": 6}
 
 # (parent type, field) -> the type of object the field leads to, for the fields that cost.
 ROOT_LISTS = {"schemas": "Schema", "resources": "Resource", "values": "CustomResourcesValue"}
 ROOT_BY_ID = {"schema": "Schema", "resource": "Resource", "value": "CustomResourcesValue"}
 COLLECTION_OF = {"Schema": SCHEMAS, "Resource": RESOURCES, "CustomResourcesValue": VALUES}
-MUTATIONS = {"createSchema": "Schema", "createValue": "CustomResourcesValue"}
+MUTATIONS = {
+    "createSchema": "Schema",
+    "createValue": "CustomResourcesValue",
+    "updateCell": "Cell",
+}
 CONNECTION_FIELDS = {"nodes", "edges", "node"}
 # A link from a row back to the parent it was listed under.
 BACK_LINKS = {
@@ -105,7 +118,7 @@ class Estimator:
                 by_id[type_name] = by_id.get(type_name, 0) + 1
                 self._walk(cost, type_name, 1, fields, ())
             elif root == "Mutation" and name in MUTATIONS:
-                cost.calls += 1
+                cost.calls += 1 + WRITE_READS.get(name, 0) + self._extra_cells(node)
                 self._walk(cost, MUTATIONS[name], 1, fields, ())
         cost.calls += sum(math.ceil(keys / PAGE) for keys in by_id.values())
         return cost.calls
@@ -121,7 +134,14 @@ class Estimator:
         """Add the cost of the selections under `parents` objects of `type_name`, reached
         through the links of `trail` ((type, field) pairs from the root)."""
         selections = [f.selection_set for f in fields if f.selection_set is not None]
-        for key, children in self._merged(*selections):
+        merged = list(self._merged(*selections))
+        if type_name == "Cell" and parents > 0:
+            names = {key[0] for key, _ in merged}
+            if names & TYPED_MEMBERS:
+                cost.calls += math.ceil(min(parents, self.size_of(FIELDS)) / PAGE)
+            if names & CHOICE_MEMBERS:
+                cost.calls += self._options(parents)
+        for key, children in merged:
             name = key[0]
             if name in CONNECTION_FIELDS:
                 self._walk(cost, type_name, parents, children, trail)
@@ -163,7 +183,45 @@ class Estimator:
             keys = min(parents, self.size_of(RESOURCES))
             cost.calls += math.ceil(keys / PAGE)
             return "Resource", keys
+        return self._table_link(cost, type_name, name, parents)
+
+    def _table_link(
+        self, cost: CostEstimate, type_name: str, name: str, parents: int
+    ) -> tuple[str, int] | None:
+        """Columns, cells, options and owners."""
+        if (type_name, name) == ("Schema", "fields"):
+            columns = min(parents * PAGE, self.size_of(FIELDS))
+            cost.calls += min(parents, self.size_of(SCHEMAS)) + math.ceil(columns / PAGE)
+            return "Field", columns
+        if (type_name, name) == ("Field", "options"):
+            cost.calls += self._options(parents)
+            return "FieldOption", min(parents * PAGE, self.size_of(OPTIONS))
+        if type_name == "CustomResourcesValue" and name in ("cells", "cell"):
+            rows = min(parents, self.size_of(VALUES))
+            cost.calls += rows
+            cells = min(rows * PAGE, self.size_of(CELLS))
+            if name == "cell":  # a cell by slug reads the row's columns
+                cost.calls += math.ceil(min(cells, self.size_of(FIELDS)) / PAGE)
+            return "Cell", cells
+        if (type_name, name) == ("Cell", "field"):
+            return "Field", min(parents, self.size_of(FIELDS))  # counted with the cell level
+        if name == "attachable" and type_name in ("Resource", "CustomResourcesValue"):
+            if type_name == "CustomResourcesValue":
+                cost.calls += math.ceil(min(parents, self.size_of(RESOURCES)) / PAGE)
+            employees = min(parents, self.size_of(EMPLOYEES))
+            cost.calls += math.ceil(employees / PAGE)
+            return "Employee", employees
         return None
+
+    def _options(self, fields: int) -> int:
+        """Options of `fields` columns: 100 columns a call, pages of options beyond."""
+        return math.ceil(min(fields, self.size_of(FIELDS)) / PAGE) + pages(self.size_of(OPTIONS))
+
+    def _extra_cells(self, node: FieldNode) -> int:
+        """The cells a createValue writes after the row's first one."""
+        given = self._argument(node, "input")
+        cells = given.get("cells") if isinstance(given, dict) else None
+        return max(0, len(cells) - 1) if isinstance(cells, list) else 0
 
     # -- documents --------------------------------------------------------------------------
 
