@@ -17,6 +17,7 @@ from .credentials import Credential
 from .errors import UpstreamError, UpstreamTimeout, UpstreamUnauthenticated
 from .exchange import exchange
 from .limiter import ConcurrencyLimiter
+from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
 from .sizes import CollectionSizes
 from .stats import UpstreamStats
@@ -60,11 +61,13 @@ class FactorialClient:
         base_url: str,
         api_version: str,
         options: ClientOptions | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
         self.http = http
         self.api_version = api_version
         self.root = f"{base_url.rstrip('/')}/api/{api_version}/resources/"
         self.options = options or ClientOptions()
+        self.observer: CallObserver = observer or NoObserver()
         # Whether the upstream honours `page=` (offset pages); unlearned on the first sign
         # that it does not.
         self.offset_pages = True
@@ -153,18 +156,20 @@ class FactorialClient:
             if remaining <= 0:
                 raise UpstreamTimeout("The request ran out of time waiting on Factorial.")
             try:
-                return await self._attempt(request, credential, stats, remaining)
+                return await self._attempt(request, route_of(path), credential, stats, remaining)
             except UpstreamError as error:
                 delay = retry_delay(self.retry_policy, method, error, attempt, _remaining(deadline))
                 if delay is None or not self.retry_budget.try_spend():
                     raise
             stats.retries += 1
+            self.observer.retried(method, route_of(path))
             attempt += 1
             await asyncio.sleep(delay)
 
     async def _attempt(
         self,
         request: httpx.Request,
+        route: str,
         credential: Credential,
         stats: UpstreamStats,
         remaining: float,
@@ -175,27 +180,30 @@ class FactorialClient:
             self.retry_budget.record_call()
             stats.call_started()
             started = time.perf_counter()
-            outcome = "ok"
+            outcome = "error"
             try:
-                body = await exchange(
+                status, body = await exchange(
                     self.http,
                     request,
                     seconds=min(self.options.timeout, remaining),
                     max_bytes=self.options.max_response_bytes,
                 )
+                outcome = str(status)
             except UpstreamError as error:
                 outcome = error.code if error.status is None else str(error.status)
                 self.breaker.record_failure(error)
                 raise
             finally:
                 stats.call_finished()
+                seconds = time.perf_counter() - started
+                self.observer.call_finished(request.method, route, outcome, seconds)
                 logger.info(
                     "upstream call",
                     extra={
                         "method": request.method,
-                        "path": request.url.path,
+                        "route": route,
                         "outcome": outcome,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "duration_ms": round(seconds * 1000, 2),
                         "credential": credential.fingerprint[:8],
                     },
                 )

@@ -34,8 +34,8 @@ async def _read(
 
 async def exchange(
     http: httpx.AsyncClient, request: httpx.Request, *, seconds: float, max_bytes: int
-) -> Any:
-    """The decoded JSON body of a successful answer; any failure as an UpstreamError.
+) -> tuple[int, Any]:
+    """The status and decoded JSON body of a successful answer; any failure as an UpstreamError.
 
     `seconds` bounds the whole exchange, body included, so a body dripping in slowly cannot
     hold a request past its deadline.
@@ -55,6 +55,6 @@ async def exchange(
     if "json" not in headers.get("content-type", "application/json"):
         raise UpstreamBadResponse()
     try:
-        return orjson.loads(raw)
+        return status, orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise UpstreamBadResponse() from None

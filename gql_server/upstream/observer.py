@@ -1,0 +1,29 @@
+"""What the client tells an observer (metrics) about its calls; it knows no metrics library."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class CallObserver(Protocol):
+    """Receives one event per upstream attempt and per retry."""
+
+    def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
+        """An attempt ended: `outcome` is the HTTP status, or an error code when none came."""
+
+    def retried(self, method: str, route: str) -> None:
+        """A failed attempt is about to be tried again."""
+
+
+class NoObserver:
+    def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
+        return None
+
+    def retried(self, method: str, route: str) -> None:
+        return None
+
+
+def route_of(path: str) -> str:
+    """A path with its record id templated: `custom_resources/values/{id}`."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) + ("/{id}" if len(parts) > 2 else "")
