@@ -18,14 +18,16 @@ from starlette.staticfiles import StaticFiles
 
 from .budget import upstream_budget
 from .config import Settings
-from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
+from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint, RequestObserver
 from .graphiql import ASSETS_PATH, content_security_policy, graphiql_html
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .limits import OperationLimits, limited_parser
+from .metrics import Metrics
 from .persisted import PersistedQueries, load_manifest
 from .security import cors_middleware
 from .upstream import ClientOptions, Credential, FactorialClient
+from .upstream.retry import RetryPolicy
 
 logger = logging.getLogger("gql_server.app")
 
@@ -82,6 +84,8 @@ def create_app(
         transport = demo_transport(settings)
         base_url = DEMO_BASE_URL
 
+    metrics = Metrics() if settings.gql_metrics else None
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         timeout = httpx.Timeout(
@@ -94,12 +98,16 @@ def create_app(
         async with httpx.AsyncClient(
             transport=transport, timeout=timeout, limits=limits, cookies=no_cookies()
         ) as http:
-            app.state.client = FactorialClient(
+            client = FactorialClient(
                 http,
                 base_url=base_url,
                 api_version=settings.factorial_api_version,
-                options=ClientOptions(timeout=settings.upstream_timeout),
+                options=client_options(settings),
+                observer=metrics,
             )
+            if metrics is not None:
+                metrics.watch_breaker(lambda: client.breaker.state.value)
+            app.state.client = client
             if settings.demo:
                 logger.warning(
                     "Demo mode: no Factorial upstream is configured, so the built-in simulator "
@@ -107,12 +115,28 @@ def create_app(
                     "(or FACTORIAL_ACCESS_TOKEN) to use a real Factorial."
                 )
             logger.info("%s", describe_posture(settings))
-            yield
+            app.state.ready = True
+            try:
+                yield
+            finally:
+                app.state.ready = False
+                logger.info("shutting down: closing the upstream client")
 
-    endpoint = create_endpoint(settings)
+    endpoint = create_endpoint(settings, observer=metrics)
 
     async def healthz(request: Request) -> Response:
+        """Alive: the process answers. Never touches the upstream."""
         return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        """Ready for traffic: started, and not shutting down."""
+        state = request.app.state
+        ready = getattr(state, "ready", False) and not getattr(state, "shutting_down", False)
+        return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+    async def metrics_page(request: Request) -> Response:
+        assert metrics is not None
+        return Response(metrics.render(), media_type=metrics.content_type)
 
     async def root(request: Request) -> Response:
         return RedirectResponse("/graphql")
@@ -122,8 +146,11 @@ def create_app(
         # JSON 405 naming the ones it does (CORS preflights are answered before routing).
         Route("/graphql", endpoint.handle, methods=ALL_METHODS),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
         Route("/", root, methods=["GET"]),
     ]
+    if metrics is not None:
+        routes.append(Route("/metrics", metrics_page, methods=["GET"]))
     if settings.gql_graphiql_assets_dir is not None and settings.graphiql_enabled:
         assets = StaticFiles(directory=settings.gql_graphiql_assets_dir, follow_symlink=True)
         routes.append(Mount(ASSETS_PATH, app=assets, name="graphiql-assets"))
@@ -163,7 +190,22 @@ def operation_limits(settings: Settings) -> OperationLimits:
     )
 
 
-def create_endpoint(settings: Settings) -> GraphQLEndpoint:
+def client_options(settings: Settings) -> ClientOptions:
+    """The upstream client's limits, as configured."""
+    return ClientOptions(
+        timeout=settings.upstream_timeout,
+        request_timeout=settings.gql_request_timeout,
+        max_response_bytes=settings.upstream_max_response_bytes,
+        max_concurrency=settings.upstream_max_connections,
+        max_concurrency_per_credential=settings.upstream_max_concurrency_per_credential,
+        max_queue_wait=settings.upstream_max_queue_wait,
+        retry=RetryPolicy(max_retries=settings.upstream_retries),
+        breaker_threshold=settings.upstream_breaker_threshold,
+        breaker_cooldown=settings.upstream_breaker_cooldown,
+    )
+
+
+def create_endpoint(settings: Settings, observer: RequestObserver | None = None) -> GraphQLEndpoint:
     """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries)."""
     schema = build_schema()._schema
     rules = list(specified_rules)
@@ -206,4 +248,6 @@ def create_endpoint(settings: Settings) -> GraphQLEndpoint:
         *DEFAULT_CHECKS,
         upstream_budget(settings.gql_cost_budget, settings.gql_cost_assumed_size),
     ]
-    return GraphQLEndpoint(documents, options, persisted=persisted, checks=checks)
+    return GraphQLEndpoint(
+        documents, options, persisted=persisted, checks=checks, observer=observer
+    )

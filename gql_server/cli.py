@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from types import FrameType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from .logs import configure_logging
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -16,6 +21,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gql-server",
         description="A GraphQL API over Factorial's custom resources.",
+    )
+    # `gql-server --port 9000` works too: serve is the default command.
+    parser.add_argument("--host", dest="top_host", default=DEFAULT_HOST, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--port", dest="top_port", type=int, default=DEFAULT_PORT, help=argparse.SUPPRESS
     )
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="run the GraphQL server (the default)")
@@ -30,33 +40,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    # Per-call upstream lines are for debugging; the default output stays readable.
-    logging.getLogger("gql_server.upstream").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+class GracefulServer(uvicorn.Server):
+    """uvicorn's server, telling the app the moment shutdown begins (so /readyz answers 503)
+    while in-flight requests finish within the graceful-shutdown timeout."""
+
+    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
+        super().__init__(config)
+        self.gateway = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.gateway.state.shutting_down = True
+        super().handle_exit(sig, frame)
 
 
 def serve(host: str, port: int) -> None:
-    import uvicorn
-
     from .app import create_app
     from .config import Settings
 
     settings = Settings()
+    configure_logging(settings.log_format)
     app = create_app(settings)
     mode = "demo data (built-in simulator)" if settings.demo else settings.base_url
     print(f"gql-server: GraphQL on http://{host}:{port}/graphql, upstream: {mode}", flush=True)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.gql_shutdown_timeout),
+    )
+    GracefulServer(config, app).run()
 
 
 def simulate(host: str, port: int, resources: int) -> None:
-    import uvicorn
-
     from .simulator import Simulator, build_demo_store
 
     simulator = Simulator(build_demo_store(resources=resources))
@@ -85,11 +102,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if command == "export-schema":
         export_schema(args.output)
         return
-    _configure_logging()
     if command == "simulate":
+        configure_logging("text")
         simulate(args.host, args.port, args.resources)
     else:
-        serve(getattr(args, "host", DEFAULT_HOST), getattr(args, "port", DEFAULT_PORT))
+        serve(getattr(args, "host", args.top_host), getattr(args, "port", args.top_port))
 
 
 if __name__ == "__main__":

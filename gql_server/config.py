@@ -41,6 +41,32 @@ class Settings(BaseSettings):
     upstream_timeout: float = Field(default=10.0, gt=0)
     upstream_max_connections: int = Field(default=50, ge=1)
     upstream_page_size: int = Field(default=100, ge=1, le=100)
+    upstream_max_concurrency_per_credential: int = Field(
+        default=25, ge=1, description="Calls in flight at once for one credential."
+    )
+    upstream_max_queue_wait: float = Field(
+        default=2.0, gt=0, description="Seconds a call may wait for a free slot before failing."
+    )
+    upstream_max_response_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    upstream_retries: int = Field(default=2, ge=0, le=5, description="Retries of a failed GET.")
+    upstream_breaker_threshold: int = Field(
+        default=5, ge=1, description="Consecutive upstream failures that open the breaker."
+    )
+    upstream_breaker_cooldown: float = Field(
+        default=5.0, gt=0, description="Seconds the breaker stays open before a probe."
+    )
+    gql_request_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds one request may spend on Factorial, retries included.",
+    )
+    gql_shutdown_timeout: float = Field(
+        default=20.0, ge=0, description="Seconds in-flight requests get to finish at shutdown."
+    )
+    gql_log_format: Literal["json", "text"] | None = Field(
+        default=None, description="Log lines as JSON objects or text; unset: text in demo mode."
+    )
+    gql_metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
 
     gql_report_cost: bool = Field(
         default=True, description="Add extensions.upstream (the price of a query) to responses."
@@ -127,6 +153,12 @@ class Settings(BaseSettings):
         if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
             raise ValueError("GQL_PERSISTED_QUERIES=registered needs GQL_PERSISTED_QUERY_MANIFEST.")
         return self
+
+    @property
+    def log_format(self) -> Literal["json", "text"]:
+        if self.gql_log_format is not None:
+            return self.gql_log_format
+        return "text" if self.demo else "json"
 
     @property
     def demo(self) -> bool:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from graphql import (
@@ -37,12 +38,14 @@ from starlette.responses import HTMLResponse, Response
 from .context import build_context
 from .graphql.document import DocumentCache
 from .graphql.errors import GatewayError, format_error, request_error
+from .logs import REQUEST_ID
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
 from .security import check_csrf, check_host
 from .upstream import Credential, FactorialClient
 
 logger = logging.getLogger("gql_server.endpoint")
+access_log = logging.getLogger("gql_server.access")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_BODY_BYTES = 1024 * 1024
@@ -136,6 +139,17 @@ def wants_graphiql(request: Request) -> bool:
     )
 
 
+class RequestObserver(Protocol):
+    """Told about every answered request (metrics)."""
+
+    def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None: ...
+
+
+class NoRequestObserver:
+    def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One operation's response body, and the status a refusal asks for (None: executed)."""
@@ -154,14 +168,47 @@ class GraphQLEndpoint:
         *,
         persisted: PersistedQueries | None = None,
         checks: Iterable[PreExecutionCheck] = DEFAULT_CHECKS,
+        observer: RequestObserver | None = None,
     ) -> None:
         self.documents = documents
         self.options = options
         self.persisted = persisted if persisted is not None else PersistedQueries()
         self.checks: list[PreExecutionCheck] = list(checks)
+        self.observer: RequestObserver = observer or NoRequestObserver()
 
     async def handle(self, request: Request) -> Response:
+        """Answer one request, then log it and count it (status, error codes, time)."""
         request_id = _request_id(request)
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = await self._handle(request, request_id)
+        finally:
+            REQUEST_ID.reset(token)
+        seconds = time.perf_counter() - started
+        payloads = getattr(request.state, "graphql_payloads", [])
+        codes = [
+            error.get("extensions", {}).get("code", "INTERNAL_SERVER_ERROR")
+            for payload in payloads
+            for error in payload.get("errors", ())
+        ]
+        self.observer.request_finished(response.status_code, codes, seconds)
+        prices = [p["extensions"]["upstream"] for p in payloads if "extensions" in p]
+        access_log.info(
+            "graphql request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "status": response.status_code,
+                "duration_ms": round(seconds * 1000, 2),
+                "operations": len(payloads),
+                "error_codes": sorted(set(codes)),
+                "upstream_calls": sum(p.get("calls", 0) for p in prices),
+            },
+        )
+        return response
+
+    async def _handle(self, request: Request, request_id: str) -> Response:
         media_type = choose_media_type(request.headers.get("accept", ""))
         try:
             check_host(request.headers, self.options.allowed_hosts)
@@ -187,15 +234,19 @@ class GraphQLEndpoint:
                 outcomes = await asyncio.gather(
                     *(self.run(request, p, credential, request_id) for p in params)
                 )
-                return _respond([o.payload for o in outcomes], 200, media_type, request_id)
+                payloads = [o.payload for o in outcomes]
+                request.state.graphql_payloads = payloads
+                return _respond(payloads, 200, media_type, request_id)
             outcome = await self.run(request, params, credential, request_id)
         except HTTPError as error:
             logger.info("request refused: %s", error.message, extra={"request_id": request_id})
             payload = {"errors": [request_error("BAD_REQUEST", error.message)]}
+            request.state.graphql_payloads = [payload]
             return _respond(payload, error.status, media_type or JSON, request_id, error.headers)
         status = 200
         if outcome.refused_status is not None and media_type == GRAPHQL_RESPONSE:
             status = outcome.refused_status
+        request.state.graphql_payloads = [outcome.payload]
         return _respond(outcome.payload, status, media_type, request_id)
 
     async def run(

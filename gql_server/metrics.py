@@ -1,0 +1,89 @@
+"""Prometheus metrics of one app: requests, errors by code, upstream calls, retries, breaker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class Metrics:
+    """The app's own registry (never the global one, so apps and tests never mix counts).
+
+    It is the upstream client's `CallObserver` and the endpoint's request observer.
+    """
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "gql_requests",
+            "GraphQL requests answered, by HTTP status.",
+            ["status"],
+            registry=self.registry,
+        )
+        self.request_seconds = Histogram(
+            "gql_request_duration_seconds",
+            "Time to answer a GraphQL request.",
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "gql_errors",
+            "Errors in GraphQL responses, by extensions.code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.upstream_calls = Counter(
+            "gql_upstream_calls",
+            "Calls made to Factorial, by route and outcome (HTTP status or error code).",
+            ["method", "route", "outcome"],
+            registry=self.registry,
+        )
+        self.upstream_seconds = Histogram(
+            "gql_upstream_duration_seconds",
+            "Time of one call to Factorial.",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.retries = Counter(
+            "gql_upstream_retries",
+            "Calls to Factorial tried again.",
+            ["route"],
+            registry=self.registry,
+        )
+        self.breaker = Gauge(
+            "gql_upstream_breaker_state",
+            "Circuit breaker: 0 closed, 1 half open, 2 open.",
+            registry=self.registry,
+        )
+
+    def watch_breaker(self, state: Callable[[], str]) -> None:
+        """Read the breaker's state at every scrape."""
+        self.breaker.set_function(lambda: BREAKER_STATES.get(state(), 0))
+
+    # -- the upstream client's observer -----------------------------------------------------
+
+    def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
+        self.upstream_calls.labels(method, route, outcome).inc()
+        self.upstream_seconds.labels(route).observe(seconds)
+
+    def retried(self, method: str, route: str) -> None:
+        self.retries.labels(route).inc()
+
+    # -- the endpoint's observer ------------------------------------------------------------
+
+    def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None:
+        self.requests.labels(str(status)).inc()
+        self.request_seconds.observe(seconds)
+        for code in codes:
+            self.errors.labels(code).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
