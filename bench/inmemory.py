@@ -19,7 +19,6 @@ import orjson
 
 from gql_server.simulator import Simulator
 from gql_server.upstream import Credential, FactorialClient, UpstreamStats
-from gql_server.upstream.client import Params
 
 from .data import Shape, build_store
 
@@ -73,12 +72,12 @@ class MemoryClient(FactorialClient):
     async def get_shared(
         self,
         path: str,
-        params: Params,
+        query: str,
         credential: Credential | None,
         stats: UpstreamStats,
         deadline: float | None = None,
     ) -> Any:
-        url = httpx.URL(self.root + path, params=params)
+        url = self.url(path, query)
         key = str(url)
         found = self.decoded.get(key)
         if found is None:

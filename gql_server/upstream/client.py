@@ -21,8 +21,7 @@ from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
 from .sizes import CollectionSizes
 from .stats import UpstreamStats
-
-Params = list[tuple[str, str | int | float | bool | None]]
+from .urls import with_query
 
 logger = logging.getLogger("gql_server.upstream")
 
@@ -39,7 +38,8 @@ class ClientOptions:
     """Seconds one GraphQL request may spend on Factorial in all, retries included."""
     max_response_bytes: int = 16 * 1024 * 1024
     max_concurrency: int = 50
-    max_concurrency_per_credential: int = 10
+    max_concurrency_per_credential: int = 50
+    """As many as the pool: a lower cap added a round of calls to a 1000-resource query."""
     max_queue_wait: float = 2.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     retry_budget_ratio: float = 0.2
@@ -80,6 +80,7 @@ class FactorialClient:
             self.options.max_queue_wait,
         )
         self._in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
+        self._list_urls: dict[str, httpx.URL] = {}
         self.sizes = CollectionSizes()
 
     @property
@@ -93,27 +94,39 @@ class FactorialClient:
             return value
         return int(value) if value.isdigit() else None
 
+    def url(self, path: str, query: str = "") -> httpx.URL:
+        """The URL of `path` under the API root, with a query string from `encode_query`."""
+        if not query:
+            return httpx.URL(self.root + path)
+        # Only list paths carry a query: a handful, each parsed once per process.
+        base = self._list_urls.get(path)
+        if base is None:
+            base = httpx.URL(self.root + path)
+            if len(self._list_urls) < 64:
+                self._list_urls[path] = base
+        return with_query(base, query)
+
     async def get_shared(
         self,
         path: str,
-        params: Params,
+        query: str,
         credential: Credential | None,
         stats: UpstreamStats,
         deadline: float | None = None,
     ) -> Any:
         """A GET that joins an identical one already in flight for the same credential.
 
-        Concurrent requests asking Factorial the same question with the same credential share
-        one upstream call; different credentials never share, so no caller can see an answer
-        given to another.
+        `query` is the query string as `encode_query` writes it. Concurrent requests asking
+        Factorial the same question with the same credential share one upstream call;
+        different credentials never share, so no caller can see an answer given to another.
         """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
-        key = (credential.fingerprint, path, str(httpx.QueryParams(params)))
+        key = (credential.fingerprint, path, query)
         shared = self._in_flight.get(key)
         if shared is None:
             shared = asyncio.ensure_future(
-                self.send("GET", path, credential, stats, params=params, deadline=deadline)
+                self.send("GET", path, credential, stats, query=query, deadline=deadline)
             )
             self._in_flight[key] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
@@ -132,13 +145,14 @@ class FactorialClient:
         credential: Credential | None,
         stats: UpstreamStats,
         *,
-        params: Params | None = None,
+        query: str = "",
         body: Mapping[str, Any] | None = None,
         deadline: float | None = None,
     ) -> Any:
         """Make an upstream call, retried as the policy allows, and return its decoded body.
 
-        `deadline` (a `time.monotonic()` instant) bounds the call and all its retries.
+        `query` is a query string from `encode_query`; `deadline` (a `time.monotonic()`
+        instant) bounds the call and all its retries.
         """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
@@ -148,7 +162,7 @@ class FactorialClient:
             headers["content-type"] = "application/json"
             content = orjson.dumps(body)
         request = self.http.build_request(
-            method, self.root + path, params=params, headers=headers, content=content
+            method, self.url(path, query), headers=headers, content=content
         )
         attempt = 0
         while True:

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-import httpx
-
-from .client import MAX_PAGE_SIZE, FactorialClient, Params
+from .client import MAX_PAGE_SIZE, FactorialClient
 from .credentials import Credential
 from .errors import UpstreamNotFound
 from .page import Page, decode_page
 from .records import Collection
 from .stats import UpstreamStats
+from .urls import Params, encode_query
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -24,7 +24,9 @@ class UpstreamSession:
     """Reads and writes for one caller during one request.
 
     Every GET is remembered for the rest of the request: asking the same question twice (two
-    aliases of one field, say) costs one upstream call, and the repeat counts as `cached`.
+    aliases of one field, say) costs one upstream call, and the repeat counts as `cached`. A
+    list call is remembered as its decoded page, so its JSON body is freed as soon as it is
+    decoded.
     """
 
     client: FactorialClient
@@ -34,18 +36,21 @@ class UpstreamSession:
     """A `time.monotonic()` instant after which no call or retry starts."""
     _responses: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
-    async def get_json(self, path: str, params: Params) -> Any:
-        """The decoded body of a GET, at most one upstream call per distinct URL a request."""
-        key = f"{path}?{httpx.QueryParams(params)}"
+    def _remembered(self, key: str, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+        """The answer to `key` for this request: computed once, shared by every asker."""
         cached = self._responses.get(key)
         if cached is not None:
             self.stats.cached += 1
-            return await cached
-        future = asyncio.ensure_future(
-            self.client.get_shared(path, params, self.credential, self.stats, self.deadline)
-        )
+            return cast("asyncio.Future[T]", cached)
+        future = asyncio.ensure_future(compute())
         self._responses[key] = future
-        return await future
+        return future
+
+    async def _get_page(self, collection: Collection[R], query: str) -> Page[R]:
+        body = await self.client.get_shared(
+            collection.path, query, self.credential, self.stats, self.deadline
+        )
+        return decode_page(body, collection.decode)
 
     async def list_page(
         self,
@@ -72,15 +77,26 @@ class UpstreamSession:
             params.append(("after_id", after))
         if page is not None:
             params.append(("page", str(page)))
-        result = decode_page(await self.get_json(collection.path, params), collection.decode)
+        # Encoded once: the query string is this request's cache key, the key of the calls
+        # shared between requests, and the URL's query.
+        query = encode_query(params)
+        result = await self._remembered(
+            f"{collection.path}?{query}", lambda: self._get_page(collection, query)
+        )
         if not filtered and result.total is not None and self.credential is not None:
             self.client.sizes.record(self.credential.fingerprint, collection.path, result.total)
         return result
 
     async def get(self, collection: Collection[R], record_id: str) -> R | None:
         """One record by id, or None when Factorial has no such record."""
+        path = f"{collection.path}/{record_id}"
         try:
-            body = await self.get_json(f"{collection.path}/{record_id}", [])
+            body = await self._remembered(
+                path,
+                lambda: self.client.get_shared(
+                    path, "", self.credential, self.stats, self.deadline
+                ),
+            )
         except UpstreamNotFound:
             return None
         return collection.decode(body)
