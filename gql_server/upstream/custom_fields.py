@@ -7,13 +7,20 @@ present. Unknown fields are ignored; ids become strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from .errors import UpstreamBadResponse
-from .records import Collection, decode_id
+from .decoding import (
+    decode_id,
+    optional_bool,
+    optional_date,
+    optional_datetime,
+    optional_id,
+    optional_int,
+    optional_str,
+    require_mapping,
+)
+from .records import Collection
 
 VALUE_TYPE = "CustomResources::Value"
 
@@ -83,73 +90,27 @@ class EmployeeRecord:
     manager_id: str | None
 
 
-def _mapping(raw: object) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise UpstreamBadResponse("Factorial sent a record that is not an object.")
-    return raw
-
-
-def _text(record: Mapping[str, Any], key: str) -> str | None:
-    raw = record.get(key)
-    return raw if isinstance(raw, str) else None
-
-
-def _int(record: Mapping[str, Any], key: str) -> int | None:
-    raw = record.get(key)
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.lstrip("-").isdigit():
-        return int(raw)
-    return None
-
-
-def _bool(record: Mapping[str, Any], key: str) -> bool | None:
-    raw = record.get(key)
-    return raw if isinstance(raw, bool) else None
-
-
-def _optional_id(record: Mapping[str, Any], key: str) -> str | None:
-    raw = record.get(key)
-    return None if raw is None else decode_id(raw, key)
-
-
-def _datetime(record: Mapping[str, Any], key: str) -> datetime | None:
-    raw = record.get(key)
-    try:
-        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
-def _date(record: Mapping[str, Any], key: str) -> date | None:
-    raw = record.get(key)
-    try:
-        return date.fromisoformat(raw[:10]) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
 def decode_field(raw: object) -> FieldRecord:
-    record = _mapping(raw)
+    record = require_mapping(raw)
     return FieldRecord(
         id=decode_id(record.get("id"), "id"),
-        field_type=_text(record, "field_type") or "text",
-        label=_text(record, "label_text") or _text(record, "label") or "",
-        position=_int(record, "position"),
+        field_type=optional_str(record, "field_type") or "text",
+        label=optional_str(record, "label_text") or optional_str(record, "label") or "",
+        position=optional_int(record, "position"),
         required=record.get("required") is True,
-        slug=_text(record, "slug"),
-        min_value=_int(record, "min_value"),
-        max_value=_int(record, "max_value"),
+        slug=optional_str(record, "slug"),
+        min_value=optional_int(record, "min_value"),
+        max_value=optional_int(record, "max_value"),
     )
 
 
 def decode_option(raw: object) -> OptionRecord:
-    record = _mapping(raw)
-    label = _text(record, "label")
-    value = _text(record, "value")
+    record = require_mapping(raw)
+    label = optional_str(record, "label")
+    value = optional_str(record, "value")
     return OptionRecord(
         id=decode_id(record.get("id"), "id"),
-        field_id=_optional_id(record, "field_id"),
+        field_id=optional_id(record, "field_id"),
         label=label if label is not None else (value or ""),
         value=value if value is not None else (label or ""),
         active=record.get("is_active") is not False,
@@ -157,10 +118,8 @@ def decode_option(raw: object) -> OptionRecord:
 
 
 def decode_column(raw: object) -> ColumnRecord:
-    record = _mapping(raw)
-    schema_id = _optional_id(record, "schema_id") or _optional_id(
-        record, "custom_resource_schema_id"
-    )
+    record = require_mapping(raw)
+    schema_id = optional_id(record, "schema_id") or optional_id(record, "custom_resource_schema_id")
     return ColumnRecord(
         id=decode_id(record.get("id"), "id"),
         field_id=decode_id(record.get("field_id"), "field_id"),
@@ -169,33 +128,33 @@ def decode_column(raw: object) -> ColumnRecord:
 
 
 def decode_cell(raw: object) -> CellRecord:
-    record = _mapping(raw)
+    record = require_mapping(raw)
     return CellRecord(
         id=decode_id(record.get("id"), "id"),
         field_id=decode_id(record.get("field_id"), "field_id"),
-        valuable_type=_text(record, "valuable_type"),
-        valuable_id=_optional_id(record, "valuable_id"),
-        value=_text(record, "value"),
-        long_text_value=_text(record, "long_text_value"),
-        date_value=_text(record, "date_value"),
-        single_choice_value=_text(record, "single_choice_value"),
-        cents_value=_int(record, "cents_value"),
-        updated_at=_datetime(record, "updated_at"),
+        valuable_type=optional_str(record, "valuable_type"),
+        valuable_id=optional_id(record, "valuable_id"),
+        value=optional_str(record, "value"),
+        long_text_value=optional_str(record, "long_text_value"),
+        date_value=optional_str(record, "date_value"),
+        single_choice_value=optional_str(record, "single_choice_value"),
+        cents_value=optional_int(record, "cents_value"),
+        updated_at=optional_datetime(record, "updated_at"),
     )
 
 
 def decode_employee(raw: object) -> EmployeeRecord:
-    record = _mapping(raw)
+    record = require_mapping(raw)
     return EmployeeRecord(
         id=decode_id(record.get("id"), "id"),
-        first_name=_text(record, "first_name"),
-        last_name=_text(record, "last_name"),
-        full_name=_text(record, "full_name"),
-        preferred_name=_text(record, "preferred_name"),
-        email=_text(record, "email") or _text(record, "login_email"),
-        active=_bool(record, "active"),
-        terminated_on=_date(record, "terminated_on"),
-        manager_id=_optional_id(record, "manager_id"),
+        first_name=optional_str(record, "first_name"),
+        last_name=optional_str(record, "last_name"),
+        full_name=optional_str(record, "full_name"),
+        preferred_name=optional_str(record, "preferred_name"),
+        email=optional_str(record, "email") or optional_str(record, "login_email"),
+        active=optional_bool(record, "active"),
+        terminated_on=optional_date(record, "terminated_on"),
+        manager_id=optional_id(record, "manager_id"),
     )
 
 

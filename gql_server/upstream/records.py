@@ -8,12 +8,19 @@ leave as strings; unknown fields are ignored; a resource decodes from the offici
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from .errors import UpstreamBadResponse
+from .decoding import (
+    decode_id,
+    optional_datetime,
+    optional_id,
+    optional_int,
+    optional_str,
+    require_mapping,
+)
 
 R_co = TypeVar("R_co", covariant=True)
 
@@ -59,82 +66,38 @@ class ValueRecord:
     attachable_id: str | None
 
 
-def decode_id(raw: object, field: str) -> str:
-    """An id as an opaque string: JSON integers and non-empty strings are accepted."""
-    if isinstance(raw, str) and raw:
-        return raw
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return str(raw)
-    raise UpstreamBadResponse(f"Factorial sent a record with an invalid '{field}'.")
-
-
-def _optional_id(record: Mapping[str, Any], field: str) -> str | None:
-    raw = record.get(field)
-    return None if raw is None else decode_id(raw, field)
-
-
-def _optional_str(record: Mapping[str, Any], field: str) -> str | None:
-    raw = record.get(field)
-    return raw if isinstance(raw, str) else None
-
-
-def _optional_int(record: Mapping[str, Any], field: str) -> int | None:
-    raw = record.get(field)
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.lstrip("-").isdigit():
-        return int(raw)
-    return None
-
-
-def _optional_datetime(record: Mapping[str, Any], field: str) -> datetime | None:
-    raw = record.get(field)
-    if not isinstance(raw, str):
-        return None
-    try:
-        return datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
-def _require_mapping(raw: object) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise UpstreamBadResponse("Factorial sent a record that is not an object.")
-    return raw
-
-
 def decode_schema(raw: object) -> SchemaRecord:
-    record = _require_mapping(raw)
+    record = require_mapping(raw)
     name = record.get("name")
     return SchemaRecord(
         id=decode_id(record.get("id"), "id"),
         name=name if isinstance(name, str) else "",
-        company_id=_optional_id(record, "company_id"),
+        company_id=optional_id(record, "company_id"),
         hidden=record.get("hidden") is True,
-        position=_optional_int(record, "position"),
+        position=optional_int(record, "position"),
     )
 
 
 def decode_resource(raw: object) -> ResourceRecord:
-    record = _require_mapping(raw)
+    record = require_mapping(raw)
     return ResourceRecord(
         id=decode_id(record.get("id"), "id"),
-        schema_id=_optional_id(record, "schema_id"),
-        attachable_type=_optional_str(record, "attachable_type"),
-        attachable_id=_optional_id(record, "attachable_id"),
-        name=_optional_str(record, "name"),
-        company_id=_optional_id(record, "company_id"),
-        created_at=_optional_datetime(record, "created_at"),
-        updated_at=_optional_datetime(record, "updated_at"),
+        schema_id=optional_id(record, "schema_id"),
+        attachable_type=optional_str(record, "attachable_type"),
+        attachable_id=optional_id(record, "attachable_id"),
+        name=optional_str(record, "name"),
+        company_id=optional_id(record, "company_id"),
+        created_at=optional_datetime(record, "created_at"),
+        updated_at=optional_datetime(record, "updated_at"),
     )
 
 
 def decode_value(raw: object) -> ValueRecord:
-    record = _require_mapping(raw)
+    record = require_mapping(raw)
     return ValueRecord(
         id=decode_id(record.get("id"), "id"),
         resource_id=decode_id(record.get("resource_id"), "resource_id"),
-        attachable_id=_optional_id(record, "attachable_id"),
+        attachable_id=optional_id(record, "attachable_id"),
     )
 
 
