@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import orjson
 import strawberry
@@ -84,35 +84,54 @@ class Edge(Generic[T]):
     node: T
 
 
+def _edges(root: strawberry.Parent[Connection[Any]]) -> list[Edge[T]]:
+    cursor_at = root._cursor_at
+    return [Edge(cursor=cursor_at(i).encode(), node=n) for i, n in enumerate(root.nodes)]
+
+
+def _page_info(root: strawberry.Parent[Connection[Any]]) -> PageInfo:
+    last = len(root.nodes) - 1
+    return PageInfo(
+        has_next_page=root._has_next_page,
+        has_previous_page=root._has_previous_page,
+        start_cursor=root._cursor_at(0).encode() if last >= 0 else None,
+        end_cursor=root._cursor_at(last).encode() if last >= 0 else None,
+    )
+
+
 @strawberry.type
 class Connection(Generic[T]):
-    """A page of a list, Relay style, with the list's total size when known."""
+    """A page of a list, Relay style, with the list's total size when known.
 
-    edges: list[Edge[T]]
+    Edges and cursors are made only when a query selects them: one reading `nodes` alone
+    builds no edge and encodes no cursor.
+    """
+
+    edges: list[Edge[T]] = strawberry.field(resolver=_edges)
     nodes: list[T]
-    page_info: PageInfo
+    page_info: PageInfo = strawberry.field(resolver=_page_info)
     total_count: int | None
+    _cursor_at: strawberry.Private[Callable[[int], Cursor]]
+    """The cursor of the node at an index of `nodes`."""
+    _has_next_page: strawberry.Private[bool]
+    _has_previous_page: strawberry.Private[bool]
 
 
 def build_connection(
-    nodes: Sequence[T],
-    cursors: Sequence[Cursor],
+    nodes: list[T],
+    cursor_at: Callable[[int], Cursor],
     *,
     has_next_page: bool,
     has_previous_page: bool,
     total_count: int | None,
 ) -> Connection[T]:
-    encoded = [cursor.encode() for cursor in cursors]
+    """A connection over `nodes`; `cursor_at(i)` is the cursor of `nodes[i]`."""
     return Connection(
-        edges=[Edge(cursor=c, node=n) for c, n in zip(encoded, nodes, strict=True)],
-        nodes=list(nodes),
-        page_info=PageInfo(
-            has_next_page=has_next_page,
-            has_previous_page=has_previous_page,
-            start_cursor=encoded[0] if encoded else None,
-            end_cursor=encoded[-1] if encoded else None,
-        ),
+        nodes=nodes,
         total_count=total_count,
+        _cursor_at=cursor_at,
+        _has_next_page=has_next_page,
+        _has_previous_page=has_previous_page,
     )
 
 
@@ -131,12 +150,12 @@ class Window:
             raise BadUserInput("`after` is a cursor of another list.", "after")
         return cls(cursor.skip, size)
 
-    def apply(self, rows: Sequence[T]) -> Connection[T]:
-        page = rows[self.skip : self.skip + self.size]
+    def apply(self, rows: list[T]) -> Connection[T]:
+        skip = self.skip
         return build_connection(
-            page,
-            [Cursor(None, self.skip + i + 1) for i in range(len(page))],
-            has_next_page=self.skip + self.size < len(rows),
+            rows[skip : skip + self.size],
+            lambda i: Cursor(None, skip + i + 1),
+            has_next_page=skip + self.size < len(rows),
             has_previous_page=self.skip > 0,
             total_count=len(rows),
         )

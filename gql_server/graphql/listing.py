@@ -60,9 +60,10 @@ async def list_connection(
     end = cursor.skip + size
     if total is None and not more:
         total = len(rows) if cursor.after is None else None
+    skip = cursor.skip
     return build_connection(
-        rows[cursor.skip : end],
-        cursors[cursor.skip : end],
+        rows[skip:end],
+        lambda i: cursors[skip + i],
         has_next_page=len(rows) > end or more,
         has_previous_page=cursor.after is not None or cursor.skip > 0,
         total_count=total,
