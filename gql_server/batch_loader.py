@@ -30,7 +30,8 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
     """`DataLoader` keyed by string ids, dispatching once its queue has settled.
 
     The batch function returns one value or exception per key, in key order; an exception
-    fails only its own keys.
+    fails only its own keys. Primed values wait in a plain dict and become futures only when
+    loaded: a request primes every record it reads, and loads few of them again.
     """
 
     def __init__(self, batch_load_fn: BatchFunction[V]) -> None:
@@ -41,6 +42,38 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
             cast("Callable[[list[str]], Coroutine[Any, Any, list[V]]]", load),
             get_cache_key=str,
         )
+        self._primed: dict[str, V] = {}
+
+    def load(self, key: str) -> asyncio.Future[V]:
+        if key is not None:
+            cache_key = str(key)
+            if cache_key not in self._cache and cache_key in self._primed:
+                value = self._primed.pop(cache_key)
+                future: asyncio.Future[V] = self.loop.create_future()
+                if isinstance(value, Exception):
+                    future.set_exception(value)
+                else:
+                    future.set_result(value)
+                self._cache[cache_key] = future
+                return future
+        return super().load(key)
+
+    def prime(self, key: str, value: V) -> BatchLoader[V]:
+        """Remember `value` for `key` unless the key is known already (the first value wins)."""
+        cache_key = str(key)
+        if cache_key not in self._cache:
+            self._primed.setdefault(cache_key, value)
+        return self
+
+    def clear(self, key: str) -> BatchLoader[V]:
+        self._primed.pop(str(key), None)
+        super().clear(key)
+        return self
+
+    def clear_all(self) -> BatchLoader[V]:
+        self._primed.clear()
+        super().clear_all()
+        return self
 
     def do_resolve_reject(self, key: str, future: asyncio.Future[V]) -> None:
         self._queue.append(Loader(key=key, future=future))
