@@ -16,9 +16,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .access import RequestObserver
 from .budget import upstream_budget
 from .config import Settings
-from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint, RequestObserver
+from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
 from .graphiql import ASSETS_PATH, content_security_policy, graphiql_html
 from .graphql import build_schema
 from .graphql.document import DocumentCache

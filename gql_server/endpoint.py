@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
 from graphql import (
@@ -35,6 +35,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from .access import NoRequestObserver, RequestObserver, record_request
 from .context import build_context
 from .graphql.document import DocumentCache
 from .graphql.errors import GatewayError, format_error, request_error
@@ -45,7 +46,6 @@ from .security import check_csrf, check_host
 from .upstream import Credential, FactorialClient
 
 logger = logging.getLogger("gql_server.endpoint")
-access_log = logging.getLogger("gql_server.access")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_BODY_BYTES = 1024 * 1024
@@ -139,17 +139,6 @@ def wants_graphiql(request: Request) -> bool:
     )
 
 
-class RequestObserver(Protocol):
-    """Told about every answered request (metrics)."""
-
-    def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None: ...
-
-
-class NoRequestObserver:
-    def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None:
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One operation's response body, and the status a refusal asks for (None: executed)."""
@@ -185,26 +174,12 @@ class GraphQLEndpoint:
             response = await self._handle(request, request_id)
         finally:
             REQUEST_ID.reset(token)
-        seconds = time.perf_counter() - started
-        payloads = getattr(request.state, "graphql_payloads", [])
-        codes = [
-            error.get("extensions", {}).get("code", "INTERNAL_SERVER_ERROR")
-            for payload in payloads
-            for error in payload.get("errors", ())
-        ]
-        self.observer.request_finished(response.status_code, codes, seconds)
-        prices = [p["extensions"]["upstream"] for p in payloads if "extensions" in p]
-        access_log.info(
-            "graphql request",
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "status": response.status_code,
-                "duration_ms": round(seconds * 1000, 2),
-                "operations": len(payloads),
-                "error_codes": sorted(set(codes)),
-                "upstream_calls": sum(p.get("calls", 0) for p in prices),
-            },
+        record_request(
+            self.observer,
+            request,
+            response.status_code,
+            request_id,
+            time.perf_counter() - started,
         )
         return response
 
