@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from .batch_loader import BatchLoader
@@ -34,22 +35,14 @@ T = TypeVar("T")
 
 
 class Loaders:
-    """The loaders of one request; never shared between requests or callers."""
+    """The loaders of one request; never shared between requests or callers.
+
+    Each loader is made on first use: most queries touch one or two of them, and a request
+    should not pay for the others.
+    """
 
     def __init__(self, session: UpstreamSession) -> None:
         self.session = session
-        self.table = TableLoaders(session)
-        self.schemas: BatchLoader[SchemaRecord | None] = BatchLoader(by_ids(self.session, SCHEMAS))
-        self.resources: BatchLoader[ResourceRecord | None] = BatchLoader(
-            by_ids(self.session, RESOURCES)
-        )
-        self.values: BatchLoader[ValueRecord | None] = BatchLoader(by_ids(self.session, VALUES))
-        self.values_by_employee: BatchLoader[list[ValueRecord]] = BatchLoader(
-            self._load_values_by_employee
-        )
-        self.rows_of_resources: BatchLoader[list[ValueRecord]] = BatchLoader(
-            self._load_rows_of_resources
-        )
         self._owners: dict[str, str | None] = {}
         self.resources_by_schema: Once[dict[str, list[ResourceRecord]]] = Once(
             self._load_resources_by_schema
@@ -57,6 +50,30 @@ class Loaders:
         self.values_by_resource: Once[dict[str, list[ValueRecord]]] = Once(
             self._load_values_by_resource
         )
+
+    @cached_property
+    def table(self) -> TableLoaders:
+        return TableLoaders(self.session)
+
+    @cached_property
+    def schemas(self) -> BatchLoader[SchemaRecord | None]:
+        return BatchLoader(by_ids(self.session, SCHEMAS))
+
+    @cached_property
+    def resources(self) -> BatchLoader[ResourceRecord | None]:
+        return BatchLoader(by_ids(self.session, RESOURCES))
+
+    @cached_property
+    def values(self) -> BatchLoader[ValueRecord | None]:
+        return BatchLoader(by_ids(self.session, VALUES))
+
+    @cached_property
+    def values_by_employee(self) -> BatchLoader[list[ValueRecord]]:
+        return BatchLoader(self._load_values_by_employee)
+
+    @cached_property
+    def rows_of_resources(self) -> BatchLoader[list[ValueRecord]]:
+        return BatchLoader(self._load_rows_of_resources)
 
     # -- priming ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from functools import cached_property
 
 from .batch_loader import BatchLoader
 from .lookups import by_ids, chunked
@@ -38,11 +39,28 @@ class TableLoaders:
 
     def __init__(self, session: UpstreamSession) -> None:
         self.session = session
-        self.fields: BatchLoader[FieldRecord | None] = BatchLoader(by_ids(session, FIELDS))
-        self.employees: BatchLoader[EmployeeRecord | None] = BatchLoader(by_ids(session, EMPLOYEES))
-        self.column_ids: BatchLoader[list[str]] = BatchLoader(self._load_column_ids)
-        self.options: BatchLoader[list[OptionRecord]] = BatchLoader(self._load_options)
-        self.cells: BatchLoader[list[CellRecord]] = BatchLoader(self._load_cells)
+
+    # Made on first use, like the loaders of `Loaders`.
+
+    @cached_property
+    def fields(self) -> BatchLoader[FieldRecord | None]:
+        return BatchLoader(by_ids(self.session, FIELDS))
+
+    @cached_property
+    def employees(self) -> BatchLoader[EmployeeRecord | None]:
+        return BatchLoader(by_ids(self.session, EMPLOYEES))
+
+    @cached_property
+    def column_ids(self) -> BatchLoader[list[str]]:
+        return BatchLoader(self._load_column_ids)
+
+    @cached_property
+    def options(self) -> BatchLoader[list[OptionRecord]]:
+        return BatchLoader(self._load_options)
+
+    @cached_property
+    def cells(self) -> BatchLoader[list[CellRecord]]:
+        return BatchLoader(self._load_cells)
 
     async def _load_column_ids(self, schema_ids: list[str]) -> list[list[str] | BaseException]:
         results = await asyncio.gather(
