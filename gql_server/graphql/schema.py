@@ -89,6 +89,8 @@ def _read_attribute(name: str) -> Resolver:
     def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         return getattr(source, name)
 
+    # Lets an executor read the leaf without calling the resolver (execution.py).
+    resolve.attribute = name  # type: ignore[attr-defined]
     return resolve
 
 
