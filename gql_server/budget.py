@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import orjson
+from graphql import DocumentNode
+
 from .endpoint import OperationRequest, PreExecutionCheck
 from .graphql.cost import estimate_calls
 from .graphql.errors import QueryTooComplex
@@ -19,12 +25,48 @@ PATHS = {
 }
 
 
+class EstimateCache:
+    """Estimates by (document, operation, variables, collection sizes): the same operation
+    with the same inputs is walked once, not on every request."""
+
+    def __init__(self, max_size: int = 1000) -> None:
+        self.max_size = max_size
+        self._entries: OrderedDict[Hashable, tuple[DocumentNode, int]] = OrderedDict()
+
+    def get(self, key: Hashable, document: DocumentNode) -> int | None:
+        entry = self._entries.get(key)
+        # The document is kept in the entry, so its id cannot be reused while it lives.
+        if entry is None or entry[0] is not document:
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def put(self, key: Hashable, document: DocumentNode, estimate: int) -> None:
+        self._entries[key] = (document, estimate)
+        if len(self._entries) > self.max_size:
+            self._entries.popitem(last=False)
+
+
+def estimate_key(operation: OperationRequest, size_of: Callable[[str], int]) -> Hashable | None:
+    """What an estimate depends on; None for variables too deep to key (then not cached)."""
+    variables = operation.params.variables
+    try:
+        encoded = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b""
+    except TypeError:
+        return None
+    name = operation.operation.name
+    sizes = tuple(size_of(collection) for collection in PATHS)
+    return (id(operation.document), name.value if name else None, encoded, sizes)
+
+
 def upstream_budget(budget: int, assumed_size: int) -> PreExecutionCheck:
     """A check that estimates the operation's upstream calls and refuses it over `budget`.
 
     Collection sizes are the caller's own last seen ones, `assumed_size` until one is seen.
     The estimate is left on `request.state.upstream_estimate` for the response to report.
     """
+
+    cache = EstimateCache()
 
     def check(operation: OperationRequest) -> None:
         client: FactorialClient = operation.request.app.state.client
@@ -36,9 +78,13 @@ def upstream_budget(budget: int, assumed_size: int) -> PreExecutionCheck:
                 known = client.sizes.get(credential.fingerprint, PATHS[name])
             return known if known is not None else assumed_size
 
-        estimate = estimate_calls(
-            operation.document, operation.operation, operation.params.variables, size_of
-        )
+        variables = operation.params.variables
+        key = estimate_key(operation, size_of)
+        estimate = cache.get(key, operation.document) if key is not None else None
+        if estimate is None:
+            estimate = estimate_calls(operation.document, operation.operation, variables, size_of)
+            if key is not None:
+                cache.put(key, operation.document, estimate)
         operation.request.state.upstream_estimate = estimate
         if estimate > budget:
             raise QueryTooComplex(

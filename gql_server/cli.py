@@ -68,6 +68,8 @@ def serve(host: str, port: int) -> None:
         port=port,
         log_config=None,
         access_log=False,
+        loop="uvloop",
+        http="httptools",
         timeout_graceful_shutdown=int(settings.gql_shutdown_timeout),
     )
     GracefulServer(config, app).run()

@@ -39,6 +39,7 @@ from .access import NoRequestObserver, RequestObserver, record_request
 from .context import build_context
 from .graphql.document import DocumentCache
 from .graphql.errors import GatewayError, format_error, request_error
+from .graphql.execution import GatewayExecutor, is_awaitable
 from .logs import REQUEST_ID
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
@@ -269,6 +270,8 @@ class GraphQLEndpoint:
             variable_values=params.variables,
             operation_name=params.operation_name,
             hide_suggestions=self.options.hide_suggestions,
+            executor_class=GatewayExecutor,
+            is_awaitable=is_awaitable,
         )
         executed = isawaitable(outcome)
         result = await outcome if isawaitable(outcome) else outcome

@@ -86,3 +86,28 @@ async def test_writes_are_estimated_too() -> None:
         price = body["extensions"]["upstream"]
         assert "errors" not in body
         assert price["estimated"] >= price["calls"] == gw.sim.total_calls
+
+
+async def test_an_operation_is_estimated_once_per_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gql_server.budget as budget_module
+
+    walks: list[int] = []
+    real = budget_module.estimate_calls
+
+    def counting(*args: object, **kwargs: object) -> int:
+        walks.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(budget_module, "estimate_calls", counting)
+    async with open_gateway(build_store(resources=3)) as gw:
+        query = "query($f: Int) { values(first: $f) { nodes { id } } }"
+        await gw.data(query, {"f": 5})  # learns the values' size: the next key differs
+        walks.clear()
+        for _ in range(3):
+            await gw.data(query, {"f": 5})
+        assert len(walks) == 1
+        await gw.data(query, {"f": 6})  # other variables: walked again
+        assert len(walks) == 2
+        await gw.data("{ schemas { totalCount } }")  # learns the schemas' size: new key
+        await gw.data(query, {"f": 5})
+        assert len(walks) == 4
