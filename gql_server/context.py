@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from .loaders import Loaders, create_loaders
 from .upstream import FactorialClient, UpstreamSession, UpstreamStats
@@ -19,7 +18,6 @@ class Context:
     loaders: Loaders
     stats: UpstreamStats
     request_id: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_context(
