@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -63,6 +64,8 @@ class Metrics:
             "Circuit breaker: 0 closed, 1 half open, 2 open.",
             registry=self.registry,
         )
+        self._calls: dict[tuple[str, str, str], Any] = {}
+        self._latency: dict[str, Any] = {}
 
     def watch_breaker(self, state: Callable[[], str]) -> None:
         """Read the breaker's state at every scrape."""
@@ -71,8 +74,16 @@ class Metrics:
     # -- the upstream client's observer -----------------------------------------------------
 
     def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
-        self.upstream_calls.labels(method, route, outcome).inc()
-        self.upstream_seconds.labels(route).observe(seconds)
+        # Label children are looked up once: a label lookup costs more than the increment.
+        key = (method, route, outcome)
+        calls = self._calls.get(key)
+        if calls is None:
+            calls = self._calls[key] = self.upstream_calls.labels(method, route, outcome)
+        latency = self._latency.get(route)
+        if latency is None:
+            latency = self._latency[route] = self.upstream_seconds.labels(route)
+        calls.inc()
+        latency.observe(seconds)
 
     def retried(self, method: str, route: str) -> None:
         self.retries.labels(route).inc()

@@ -211,16 +211,17 @@ class FactorialClient:
                 stats.call_finished()
                 seconds = time.perf_counter() - started
                 self.observer.call_finished(request.method, route, outcome, seconds)
-                logger.info(
-                    "upstream call",
-                    extra={
-                        "method": request.method,
-                        "route": route,
-                        "outcome": outcome,
-                        "duration_ms": round(seconds * 1000, 2),
-                        "credential": credential.fingerprint[:8],
-                    },
-                )
+                if logger.isEnabledFor(logging.INFO):
+                    logger.info(
+                        "upstream call",
+                        extra={
+                            "method": request.method,
+                            "route": route,
+                            "outcome": outcome,
+                            "duration_ms": round(seconds * 1000, 2),
+                            "credential": credential.fingerprint[:8],
+                        },
+                    )
             self.breaker.record_success()
             return body
 
