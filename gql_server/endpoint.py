@@ -37,9 +37,10 @@ from starlette.responses import HTMLResponse, Response
 
 from .access import NoRequestObserver, RequestObserver, record_request
 from .context import build_context
+from .graphql.columns import ColumnExecutor
 from .graphql.document import DocumentCache
 from .graphql.errors import GatewayError, format_error, request_error
-from .graphql.execution import GatewayExecutor, is_awaitable
+from .graphql.execution import is_awaitable
 from .logs import REQUEST_ID
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
@@ -270,7 +271,7 @@ class GraphQLEndpoint:
             variable_values=params.variables,
             operation_name=params.operation_name,
             hide_suggestions=self.options.hide_suggestions,
-            executor_class=GatewayExecutor,
+            executor_class=ColumnExecutor,
             is_awaitable=is_awaitable,
         )
         executed = isawaitable(outcome)
