@@ -11,7 +11,7 @@ milliseconds.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader, Loader, dispatch_queue
@@ -30,8 +30,9 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
     """`DataLoader` keyed by string ids, dispatching once its queue has settled.
 
     The batch function returns one value or exception per key, in key order; an exception
-    fails only its own keys. Primed values wait in a plain dict and become futures only when
-    loaded: a request primes every record it reads, and loads few of them again.
+    fails only its own keys. A request primes every record it reads and loads few of them
+    again, so primed records are kept as the lists they came in and indexed by key only when a
+    load first needs them; an indexed value becomes a future only when it is loaded.
     """
 
     def __init__(self, batch_load_fn: BatchFunction[V]) -> None:
@@ -43,10 +44,24 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
             get_cache_key=str,
         )
         self._primed: dict[str, V] = {}
+        self._unindexed: list[tuple[Iterable[V], Callable[[Any], str]]] = []
+
+    def _index(self) -> None:
+        """Fold the primed lists into the index, in the order they were primed."""
+        cache = self._cache
+        primed = self._primed
+        for records, key_of in self._unindexed:
+            for record in records:
+                key = key_of(record)
+                if key not in cache:
+                    primed.setdefault(key, record)
+        self._unindexed.clear()
 
     def load(self, key: str) -> asyncio.Future[V]:
         if key is not None:
             cache_key = str(key)
+            if self._unindexed and cache_key not in self._cache:
+                self._index()
             if cache_key not in self._cache and cache_key in self._primed:
                 value = self._primed.pop(cache_key)
                 future: asyncio.Future[V] = self.loop.create_future()
@@ -60,17 +75,27 @@ class BatchLoader(DataLoader[str, V], Generic[V]):
 
     def prime(self, key: str, value: V) -> BatchLoader[V]:
         """Remember `value` for `key` unless the key is known already (the first value wins)."""
+        if self._unindexed:
+            self._index()
         cache_key = str(key)
         if cache_key not in self._cache:
             self._primed.setdefault(cache_key, value)
         return self
 
+    def prime_many(self, records: Iterable[V], key_of: Callable[[Any], str]) -> BatchLoader[V]:
+        """`prime` each record under `key_of(record)`, indexed only when a load needs it."""
+        self._unindexed.append((records, key_of))
+        return self
+
     def clear(self, key: str) -> BatchLoader[V]:
+        if self._unindexed:
+            self._index()
         self._primed.pop(str(key), None)
         super().clear(key)
         return self
 
     def clear_all(self) -> BatchLoader[V]:
+        self._unindexed.clear()
         self._primed.clear()
         super().clear_all()
         return self

@@ -19,6 +19,11 @@ class Context:
     stats: UpstreamStats
     request_id: str
 
+    def close(self) -> None:
+        """Free what the request read, now rather than at the next cycle collection."""
+        self.loaders.close()
+        self.session.close()
+
 
 def build_context(
     client: FactorialClient, credential: Credential | None, request_id: str

@@ -264,18 +264,21 @@ class GraphQLEndpoint:
     ) -> Outcome:
         client: FactorialClient = request.app.state.client
         context = build_context(client, credential, request_id)
-        outcome = execute(
-            self.documents.schema,
-            document,
-            context_value=context,
-            variable_values=params.variables,
-            operation_name=params.operation_name,
-            hide_suggestions=self.options.hide_suggestions,
-            executor_class=ColumnExecutor,
-            is_awaitable=is_awaitable,
-        )
-        executed = isawaitable(outcome)
-        result = await outcome if isawaitable(outcome) else outcome
+        try:
+            outcome = execute(
+                self.documents.schema,
+                document,
+                context_value=context,
+                variable_values=params.variables,
+                operation_name=params.operation_name,
+                hide_suggestions=self.options.hide_suggestions,
+                executor_class=ColumnExecutor,
+                is_awaitable=is_awaitable,
+            )
+            executed = isawaitable(outcome)
+            result = await outcome if isawaitable(outcome) else outcome
+        finally:
+            context.close()
         # A result that came back without awaiting and without data never executed: its
         # variables could not be coerced. It is a request error, answered without `data`.
         request_failed = not executed and result.data is None

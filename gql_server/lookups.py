@@ -32,6 +32,10 @@ class Once(Generic[T]):
     def started(self) -> bool:
         return self._task is not None
 
+    def reset(self) -> None:
+        """Forget the computed value (the next `get` computes it again)."""
+        self._task = None
+
     def get(self) -> asyncio.Future[T]:
         if self._task is None:
             self._task = asyncio.ensure_future(self._compute())

@@ -40,6 +40,12 @@ class TableLoaders:
     def __init__(self, session: UpstreamSession) -> None:
         self.session = session
 
+    def close(self) -> None:
+        """Forget everything read (see `Loaders.close`)."""
+        for value in list(vars(self).values()):
+            if isinstance(value, BatchLoader):
+                value.clear_all()
+
     # Made on first use, like the loaders of `Loaders`.
 
     @cached_property

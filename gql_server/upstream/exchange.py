@@ -11,6 +11,8 @@ import orjson
 from .errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
 from .status import error_for_status
 
+_CLOSED = httpx.ByteStream(b"")
+
 
 async def _read(
     http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
@@ -29,6 +31,9 @@ async def _read(
             chunks.append(chunk)
     finally:
         await response.aclose()
+        # httpx binds the response and its stream to each other; unbinding the closed stream
+        # frees the response (request, headers, URL) now instead of at the next collection.
+        response.stream = _CLOSED
     return response.status_code, response.headers, b"".join(chunks)
 
 

@@ -36,6 +36,10 @@ class UpstreamSession:
     """A `time.monotonic()` instant after which no call or retry starts."""
     _responses: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
+    def close(self) -> None:
+        """Forget the request's responses: it is answered."""
+        self._responses.clear()
+
     def _remembered(self, key: str, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
         """The answer to `key` for this request: computed once, shared by every asker."""
         cached = self._responses.get(key)
