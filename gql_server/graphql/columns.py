@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLFieldResolver,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -42,6 +44,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLString,
+    GraphQLUnionType,
     Undefined,
     located_error,
 )
@@ -54,6 +57,11 @@ from graphql.pyutils import Path, gather_with_cancel, is_iterable
 from .execution import GatewayExecutor
 
 _FAST_STRINGS = (GraphQLID, GraphQLString)
+# Leaf types whose serialization returns a value of this Python type unchanged.
+_PLAIN_LEAVES: dict[Any, type] = {GraphQLID: str, GraphQLString: str, GraphQLBoolean: bool}
+# Tuples, not `A | B`: a union written in a call is built anew at every call.
+_LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
+_ABSTRACT_TYPES = (GraphQLInterfaceType, GraphQLUnionType)
 
 
 class _Nulled:
@@ -71,16 +79,41 @@ NULLED: Any = _Nulled()
 class _Site:
     """One field being completed: what infos and error messages need to know of it."""
 
-    __slots__ = ("field_def", "fields", "name", "nodes", "parent_type")
+    __slots__ = ("_nodes", "field_def", "fields", "name", "parent_type")
 
     def __init__(
-        self, parent_type: GraphQLObjectType, field_def: GraphQLField, fields: FieldDetailsList
+        self,
+        parent_type: GraphQLObjectType,
+        field_def: GraphQLField,
+        fields: FieldDetailsList,
+        name: str,
     ) -> None:
         self.parent_type = parent_type
         self.field_def = field_def
         self.fields = fields
-        self.nodes: list[FieldNode] = to_nodes(fields)
-        self.name = self.nodes[0].name.value
+        self.name = name
+        self._nodes: list[FieldNode] | None = None
+
+    @property
+    def nodes(self) -> list[FieldNode]:
+        if self._nodes is None:
+            self._nodes = to_nodes(self.fields)
+        return self._nodes
+
+
+def _named(output_type: Any) -> Any:
+    return output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+
+
+def _leaf_attribute(field_def: GraphQLField, resolve: Any) -> str | None:
+    """The record attribute a leaf field without arguments reads, if that is all it does."""
+    attribute = getattr(resolve, "attribute", None)
+    if attribute is None or field_def.args:
+        return None
+    named = field_def.type
+    if isinstance(named, GraphQLNonNull):
+        named = named.of_type
+    return attribute if isinstance(named, _LEAF_TYPES) else None
 
 
 class _Where:
@@ -133,7 +166,11 @@ class _ItemOf(_Where):
 
 
 class ColumnExecutor(GatewayExecutor):
-    """graphql-core's executor, running query operations a column at a time."""
+    """graphql-core's executor, running query operations a column at a time.
+
+    Every step returns its values, or an awaitable of them only when something below it
+    actually awaits: a level of plain reads costs no coroutine and no task.
+    """
 
     def execute_root_grouped_field_set(
         self,
@@ -152,98 +189,94 @@ class ColumnExecutor(GatewayExecutor):
             return super().execute_root_grouped_field_set(
                 root_type, root_value, grouped_field_set, serially, position_context
             )
-        return self._root(root_type, root_value, grouped_field_set)
-
-    async def _root(
-        self, root_type: GraphQLObjectType, root_value: Any, fields: GroupedFieldSet
-    ) -> dict[str, Any] | None:
-        (data,) = await self._objects(root_type, fields, [root_value], [None])
-        return None if data is NULLED else data
+        return _then(self._objects(root_type, grouped_field_set, [root_value], [None]), _data)
 
     # -- objects and fields ---------------------------------------------------------------
 
-    async def _objects(
+    def _objects(
         self,
         object_type: GraphQLObjectType,
         fields: GroupedFieldSet,
         sources: list[Any],
         paths: Sequence[Path | None],
-    ) -> list[Any]:
-        """The result dicts of `sources`, all of `object_type`, for `fields`; NULLED for an
-        object that a null in one of its non-null fields made null."""
+    ) -> Any:
+        """The result dicts of `sources`, all of `object_type`, for `fields` (NULLED for an
+        object that a null in one of its non-null fields made null); or an awaitable of them."""
         keys: list[str] = []
         columns: list[Any] = []
         non_null: list[int] = []
         waiting: list[int] = []
+        get_field = self.schema.get_field
+        is_awaitable = self.is_awaitable
         for key, details in fields.items():
-            field_def = self.schema.get_field(object_type, details[0].node.name.value)
+            name = details[0].node.name.value
+            field_def = get_field(object_type, name)
             if field_def is None:
                 continue
             if isinstance(field_def.type, GraphQLNonNull):
                 non_null.append(len(keys))
-            column = self._column(object_type, field_def, key, details, sources, paths)
-            if type(column) is not list:
+            column = self._column(object_type, field_def, name, key, details, sources, paths)
+            if type(column) is not list and is_awaitable(column):
                 waiting.append(len(keys))
             keys.append(key)
             columns.append(column)
-        if len(waiting) == 1:
-            columns[waiting[0]] = await columns[waiting[0]]
-        elif waiting:
-            done = await gather_with_cancel(*(columns[n] for n in waiting))
-            for n, column in zip(waiting, done, strict=True):
-                columns[n] = column
-        rows: list[Any] = (
-            [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
-            if keys
-            else [{} for _ in sources]
-        )
-        for n in non_null:
-            column = columns[n]
-            if NULLED in column:
-                for i, value in enumerate(column):
-                    if value is NULLED:
-                        rows[i] = NULLED
-        return rows
+        if not waiting:
+            return _rows(keys, columns, non_null, len(sources))
+
+        async def awaited() -> list[Any]:
+            if len(waiting) == 1:
+                columns[waiting[0]] = await columns[waiting[0]]
+            else:
+                done = await gather_with_cancel(*(columns[n] for n in waiting))
+                for n, column in zip(waiting, done, strict=True):
+                    columns[n] = column
+            return _rows(keys, columns, non_null, len(sources))
+
+        return awaited()
 
     def _column(
         self,
         parent_type: GraphQLObjectType,
         field_def: GraphQLField,
+        name: str,
         key: str,
         details: FieldDetailsList,
         sources: list[Any],
         paths: Sequence[Path | None],
     ) -> Any:
         """The completed values of one field of every object: a list, or an awaitable of it."""
-        site = _Site(parent_type, field_def, details)
-        if site.name == "__typename":
+        if name == "__typename":
             return [parent_type.name] * len(sources)
         resolve: GraphQLFieldResolver = field_def.resolve or self.field_resolver
-        attribute = getattr(resolve, "attribute", None)
-        named = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else None
-        leaf = isinstance(named or field_def.type, GraphQLScalarType | GraphQLEnumType)
-        if attribute is not None and leaf and not field_def.args and not site.nodes[0].arguments:
+        attribute = _leaf_attribute(field_def, resolve)
+        if attribute is not None and not details[0].node.arguments:
             # A leaf read from the record: no info, no call, no path unless an error needs one.
             try:
                 values = [getattr(source, attribute) for source in sources]
             except Exception:  # each failure is reported at its own path
                 values = [_read(source, attribute) for source in sources]
+            plain = _PLAIN_LEAVES.get(_named(field_def.type))
+            if plain is not None and all(type(value) is plain for value in values):
+                return values  # already what serialization would make, and none is null
+            site = _Site(parent_type, field_def, details, name)
             where: _Where = _FieldOf(paths, key, parent_type.name)
             return self._complete_leaf_column(site, field_def.type, values, where)
+        site = _Site(parent_type, field_def, details, name)
         return self._resolve_column(site, resolve, key, sources, paths)
 
-    async def _resolve_column(
+    def _resolve_column(
         self,
         site: _Site,
         resolve: GraphQLFieldResolver,
         key: str,
         sources: list[Any],
         paths: Sequence[Path | None],
-    ) -> list[Any]:
+    ) -> Any:
         field_def = site.field_def
         first = site.fields[0]
         typename = site.parent_type.name
         field_paths = [Path(path, key, typename) for path in paths]
+        where = _Paths(field_paths)
         try:
             arguments = (
                 self._arguments(field_def, first.node, first.fragment_variable_values)
@@ -251,30 +284,29 @@ class ColumnExecutor(GatewayExecutor):
                 else {}
             )
         except Exception as error:  # reported at every position, as graphql-core
-            values: list[Any] = [error] * len(sources)
-        else:
-            values = []
-            awaiting: list[int] = []
-            is_awaitable = self.is_awaitable
-            for i, source in enumerate(sources):
-                info = self._info(site, field_paths[i])
-                try:
-                    value = resolve(source, info, **arguments)
-                except Exception as error:  # a field error, reported below
-                    value = error
-                else:
-                    if is_awaitable(value):
-                        awaiting.append(i)
-                values.append(value)
-            if awaiting:
-                settled = await asyncio.gather(
-                    *(values[i] for i in awaiting), return_exceptions=True
-                )
-                for i, value in zip(awaiting, settled, strict=True):
-                    if isinstance(value, BaseException) and not isinstance(value, Exception):
-                        raise value
-                    values[i] = value
-        return await self._complete(site, field_def.type, values, _Paths(field_paths))
+            return self._complete(site, field_def.type, [error] * len(sources), where)
+        values: list[Any] = []
+        awaiting: list[int] = []
+        is_awaitable = self.is_awaitable
+        info = self._info
+        for i, source in enumerate(sources):
+            try:
+                value = resolve(source, info(site, field_paths[i]), **arguments)
+            except Exception as error:  # a field error, reported when completed
+                value = error
+            else:
+                if is_awaitable(value):
+                    awaiting.append(i)
+            values.append(value)
+        if not awaiting:
+            return self._complete(site, field_def.type, values, where)
+
+        async def awaited() -> list[Any]:
+            await _settle(values, awaiting)
+            completed = self._complete(site, field_def.type, values, where)
+            return await completed if type(completed) is not list else completed
+
+        return awaited()
 
     def _arguments(self, field_def: GraphQLField, node: FieldNode, fragment_values: Any) -> Any:
         return get_argument_values(
@@ -307,42 +339,37 @@ class ColumnExecutor(GatewayExecutor):
 
     # -- completion ------------------------------------------------------------------------
 
-    async def _complete(
+    def _complete(
         self, site: _Site, return_type: GraphQLOutputType, values: list[Any], where: _Where
-    ) -> list[Any]:
-        """Completed values of one type; NULLED marks a null to propagate (non-null types)."""
+    ) -> Any:
+        """Completed values of one type (NULLED marks a null that a non-null type propagates),
+        or an awaitable of them."""
         if isinstance(return_type, GraphQLNonNull):
-            completed = await self._complete_nullable(site, return_type.of_type, values, where)
-            return self._non_null(site, completed, where)
-        completed = await self._complete_nullable(site, return_type, values, where)
-        if NULLED in completed:
-            return [None if value is NULLED else value for value in completed]
-        return completed
+            completed = self._complete_nullable(site, return_type.of_type, values, where)
+            return _then(completed, lambda done: self._non_null(site, done, where))
+        return _then(self._complete_nullable(site, return_type, values, where), _nullable)
 
-    async def _complete_nullable(
+    def _complete_nullable(
         self, site: _Site, return_type: GraphQLOutputType, values: list[Any], where: _Where
-    ) -> list[Any]:
-        if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
+    ) -> Any:
+        if isinstance(return_type, _LEAF_TYPES):
             return self._leaves(site, return_type, values, where)
         if isinstance(return_type, GraphQLList):
-            return await self._complete_lists(site, return_type, values, where)
+            return self._complete_lists(site, return_type, values, where)
         if isinstance(return_type, GraphQLObjectType):
-            return await self._complete_objects(site, return_type, values, where)
-        if isinstance(return_type, GraphQLAbstractType):
-            return await self._complete_abstract(site, return_type, values, where)
+            return self._complete_objects(site, return_type, values, where)
+        if isinstance(return_type, _ABSTRACT_TYPES):
+            return self._complete_abstract(site, return_type, values, where)
         raise TypeError(f"Cannot complete value of unexpected output type: {return_type}.")
 
     def _complete_leaf_column(
         self, site: _Site, return_type: GraphQLOutputType, values: list[Any], where: _Where
     ) -> list[Any]:
-        """`_complete` for a leaf type, without a coroutine."""
+        """`_complete` for a leaf type, which never awaits."""
         if isinstance(return_type, GraphQLNonNull):
             completed = self._leaves(site, return_type.of_type, values, where)
             return self._non_null(site, completed, where)
-        completed = self._leaves(site, return_type, values, where)
-        if NULLED in completed:
-            return [None if value is NULLED else value for value in completed]
-        return completed
+        return _nullable(self._leaves(site, return_type, values, where))
 
     def _non_null(self, site: _Site, completed: list[Any], where: _Where) -> list[Any]:
         """Completed values of a non-null type: a null is an error, and NULLED from then on."""
@@ -353,10 +380,7 @@ class ColumnExecutor(GatewayExecutor):
                     completed[i] = self._fail(TypeError(message), site, where.at(i))
         return completed
 
-    def _leaves(
-        self, site: _Site, leaf_type: GraphQLOutputType, values: list[Any], where: _Where
-    ) -> list[Any]:
-        assert isinstance(leaf_type, GraphQLScalarType | GraphQLEnumType)
+    def _leaves(self, site: _Site, leaf_type: Any, values: list[Any], where: _Where) -> list[Any]:
         strings = leaf_type in _FAST_STRINGS
         completed: list[Any] = []
         append = completed.append
@@ -374,9 +398,9 @@ class ColumnExecutor(GatewayExecutor):
                     append(self._fail(error, site, where.at(i)))
         return completed
 
-    async def _complete_lists(
+    def _complete_lists(
         self, site: _Site, return_type: GraphQLList[Any], values: list[Any], where: _Where
-    ) -> list[Any]:
+    ) -> Any:
         items: list[Any] = []
         owners: list[int] = []
         indexes: list[int] = []
@@ -408,29 +432,38 @@ class ColumnExecutor(GatewayExecutor):
             indexes += range(len(listed))
             lengths.append(len(listed))
         item_where = _ItemOf(where, owners, indexes)
-        awaiting = [k for k, item in enumerate(items) if self.is_awaitable(item)]
-        if awaiting:
-            settled = await asyncio.gather(*(items[k] for k in awaiting), return_exceptions=True)
-            for k, item in zip(awaiting, settled, strict=True):
-                if isinstance(item, BaseException) and not isinstance(item, Exception):
-                    raise item
-                items[k] = item
-        completed = await self._complete(site, return_type.of_type, items, item_where)
-        strict = isinstance(return_type.of_type, GraphQLNonNull)
-        lists: list[Any] = []
-        start = 0
-        for length in lengths:
-            if length < 0:
-                lists.append(None if length == -1 else NULLED)
-                continue
-            chunk = completed[start : start + length]
-            start += length
-            lists.append(NULLED if strict and NULLED in chunk else chunk)
-        return lists
+        item_type = return_type.of_type
+        strict = isinstance(item_type, GraphQLNonNull)
 
-    async def _complete_objects(
+        def regroup(completed: list[Any]) -> list[Any]:
+            lists: list[Any] = []
+            start = 0
+            for length in lengths:
+                if length < 0:
+                    lists.append(None if length == -1 else NULLED)
+                    continue
+                chunk = completed[start : start + length]
+                start += length
+                lists.append(NULLED if strict and NULLED in chunk else chunk)
+            return lists
+
+        is_awaitable = self.is_awaitable
+        awaiting = [k for k, item in enumerate(items) if is_awaitable(item)]
+        if not awaiting:
+            return _then(self._complete(site, item_type, items, item_where), regroup)
+
+        async def awaited() -> list[Any]:
+            await _settle(items, awaiting)
+            completed = self._complete(site, item_type, items, item_where)
+            return regroup(await completed if type(completed) is not list else completed)
+
+        return awaited()
+
+    def _complete_objects(
         self, site: _Site, object_type: GraphQLObjectType, values: list[Any], where: _Where
-    ) -> list[Any]:
+    ) -> Any:
+        if object_type.is_type_of:
+            return self._complete_checked_objects(site, object_type, values, where)
         completed: list[Any] = [None] * len(values)
         present: list[int] = []
         for i, value in enumerate(values):
@@ -439,25 +472,58 @@ class ColumnExecutor(GatewayExecutor):
             if isinstance(value, Exception):
                 completed[i] = self._fail(value, site, where.at(i))
                 continue
-            if object_type.is_type_of:
-                path = where.at(i)
-                matches = object_type.is_type_of(value, self._info(site, path))
-                if self.is_awaitable(matches):
-                    matches = await matches
-                if not matches:
-                    error = invalid_return_type_error(object_type, value, site.fields)
-                    completed[i] = self._fail(error, site, path)
-                    continue
             present.append(i)
+        return self._complete_present(site, object_type, values, where, completed, present)
+
+    def _complete_present(
+        self,
+        site: _Site,
+        object_type: GraphQLObjectType,
+        values: list[Any],
+        where: _Where,
+        completed: list[Any],
+        present: list[int],
+    ) -> Any:
+        """`completed`, with the objects at `present` indexes filled in."""
         if not present:
             return completed
         fields = self.collect_subfields(object_type, site.fields).grouped_field_set
-        rows = await self._objects(
-            object_type, fields, [values[i] for i in present], [where.at(i) for i in present]
-        )
-        for i, row in zip(present, rows, strict=True):
-            completed[i] = row
-        return completed
+        sources = values if len(present) == len(values) else [values[i] for i in present]
+        rows = self._objects(object_type, fields, sources, [where.at(i) for i in present])
+
+        def scatter(rows: list[Any]) -> list[Any]:
+            if len(present) == len(completed):
+                return rows
+            for i, row in zip(present, rows, strict=True):
+                completed[i] = row
+            return completed
+
+        return _then(rows, scatter)
+
+    async def _complete_checked_objects(
+        self, site: _Site, object_type: GraphQLObjectType, values: list[Any], where: _Where
+    ) -> list[Any]:
+        """`_complete_objects` for a type with an `is_type_of` check (which may await)."""
+        assert object_type.is_type_of is not None
+        completed: list[Any] = [None] * len(values)
+        present: list[int] = []
+        for i, value in enumerate(values):
+            if value is None or value is Undefined:
+                continue
+            path = where.at(i)
+            if isinstance(value, Exception):
+                completed[i] = self._fail(value, site, path)
+                continue
+            matches = object_type.is_type_of(value, self._info(site, path))
+            if self.is_awaitable(matches):
+                matches = await matches
+            if not matches:
+                error = invalid_return_type_error(object_type, value, site.fields)
+                completed[i] = self._fail(error, site, path)
+                continue
+            present.append(i)
+        done = self._complete_present(site, object_type, values, where, completed, present)
+        return await done if type(done) is not list else done
 
     async def _complete_abstract(
         self, site: _Site, abstract: GraphQLAbstractType, values: list[Any], where: _Where
@@ -483,12 +549,68 @@ class ColumnExecutor(GatewayExecutor):
                 continue
             groups.setdefault(runtime.name, (runtime, []))[1].append(i)
         for runtime, indexes in groups.values():
-            done = await self._complete_objects(
-                site, runtime, [values[i] for i in indexes], _Paths([where.at(i) for i in indexes])
-            )
+            group = _Paths([where.at(i) for i in indexes])
+            done = self._complete_objects(site, runtime, [values[i] for i in indexes], group)
+            if type(done) is not list:
+                done = await done
             for i, value in zip(indexes, done, strict=True):
                 completed[i] = value
         return completed
+
+
+def _then(value: Any, then: Any) -> Any:
+    """`then(value)`, after awaiting `value` if it is an awaitable (and only then)."""
+    if type(value) is list:
+        return then(value)
+
+    async def awaited() -> Any:
+        return then(await value)
+
+    return awaited()
+
+
+def _data(rows: list[Any]) -> dict[str, Any] | None:
+    (data,) = rows
+    return None if data is NULLED else cast("dict[str, Any]", data)
+
+
+def _nullable(completed: list[Any]) -> list[Any]:
+    """Completed values of a nullable type: a propagated null stops here."""
+    if NULLED in completed:
+        return [None if value is NULLED else value for value in completed]
+    return completed
+
+
+def _rows(keys: list[str], columns: list[Any], non_null: list[int], count: int) -> list[Any]:
+    """One result dict per object from its columns; NULLED where a non-null column is."""
+    if not keys:
+        return [{} for _ in range(count)]
+    # Every column has one value per object.
+    rows: list[Any] = [dict(zip(keys, row)) for row in zip(*columns)]  # noqa: B905
+    for n in non_null:
+        column = columns[n]
+        if NULLED in column:
+            for i, value in enumerate(column):
+                if value is NULLED:
+                    rows[i] = NULLED
+    return rows
+
+
+async def _settle(values: list[Any], indexes: list[int]) -> None:
+    """Await `values[i]` for every i of `indexes` together; each becomes its result, or the
+    exception it raised (a field error)."""
+    if len(indexes) == 1:
+        (i,) = indexes
+        try:
+            values[i] = await values[i]
+        except Exception as error:
+            values[i] = error
+        return
+    settled = await asyncio.gather(*(values[i] for i in indexes), return_exceptions=True)
+    for i, value in zip(indexes, settled, strict=True):
+        if isinstance(value, BaseException) and not isinstance(value, Exception):
+            raise value
+        values[i] = value
 
 
 def _read(source: Any, attribute: str) -> Any:

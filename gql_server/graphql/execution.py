@@ -16,6 +16,8 @@ from typing import Any, TypeGuard
 from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, Undefined
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 
+_LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
+
 # Result types that are never awaitable: most of what resolvers return.
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dict, list, tuple})
 
@@ -59,7 +61,7 @@ class GatewayExecutor(IncrementalExecutor):
         return_type = field_def.type
         non_null = isinstance(return_type, GraphQLNonNull)
         leaf = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        if not isinstance(leaf, _LEAF_TYPES):
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
             )
