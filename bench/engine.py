@@ -7,7 +7,8 @@ GraphQL engine and the request path. Two paths, each the same for every contende
 - `asgi`: a POST through each one's ASGI app (the gateway's `create_app`; graphql-core in a
   one-route Starlette app with a document cache; `ariadne.asgi.GraphQL`), called directly;
 - `execute`: `graphql.execute` on each one's schema with a pre-parsed document and a fresh
-  context: the engine alone (strawberry's types vs hand-attached resolvers).
+  context: the engine alone (strawberry's types and the gateway's executor vs hand-attached
+  resolvers on graphql-core's).
 
 CPU is `time.process_time` over a batch of sequential requests; contenders take turns batch by
 batch (ABAB, rotating who goes first), and each round gives one ratio.
@@ -26,6 +27,8 @@ from graphql import GraphQLSchema, execute, parse
 
 from gql_server.context import build_context
 from gql_server.graphql import build_schema
+from gql_server.graphql.columns import ColumnExecutor
+from gql_server.graphql.execution import is_awaitable
 
 from . import asgi_call, baselines
 from .data import Shape
@@ -61,11 +64,13 @@ def _asgi_request(app: asgi_call.ASGIApp, query: str) -> Request:
     return request
 
 
-def _execute_request(schema: GraphQLSchema, query: str, context: Callable[[], object]) -> Request:
+def _execute_request(
+    schema: GraphQLSchema, query: str, context: Callable[[], object], **options: Any
+) -> Request:
     document = parse(query)
 
     async def request() -> object:
-        outcome = execute(schema, document, context_value=context())
+        outcome = execute(schema, document, context_value=context(), **options)
         result = await outcome if isawaitable(outcome) else outcome
         if result.errors:
             raise RuntimeError(str(result.errors[0]))
@@ -117,6 +122,10 @@ async def run_engine(plan: EnginePlan, log: Callable[[str], None]) -> dict[str, 
             "graphql-core": (baselines.core_schema(), lambda: baselines.new_context(client)),
             "ariadne": (baselines.ariadne_schema(), lambda: baselines.new_context(client)),
         }
+        # Each engine executes as it does in its own server: the gateway with its executor.
+        options: dict[str, dict[str, Any]] = {
+            "gateway": {"executor_class": ColumnExecutor, "is_awaitable": is_awaitable}
+        }
         for query_name, query in (("small", SMALL), ("nested", NESTED)):
             asgi = {
                 "gateway": _asgi_request(gateway, query),
@@ -124,7 +133,7 @@ async def run_engine(plan: EnginePlan, log: Callable[[str], None]) -> dict[str, 
                 "ariadne": _asgi_request(ariadne_app, query),
             }
             direct = {
-                name: _execute_request(schema, query, context)
+                name: _execute_request(schema, query, context, **options.get(name, {}))
                 for name, (schema, context) in schemas.items()
             }
             await _check_same_data(asgi)

@@ -66,6 +66,7 @@ class Metrics:
         )
         self._calls: dict[tuple[str, str, str], Any] = {}
         self._latency: dict[str, Any] = {}
+        self._statuses: dict[int, Any] = {}
 
     def watch_breaker(self, state: Callable[[], str]) -> None:
         """Read the breaker's state at every scrape."""
@@ -91,7 +92,10 @@ class Metrics:
     # -- the endpoint's observer ------------------------------------------------------------
 
     def request_finished(self, status: int, codes: Iterable[str], seconds: float) -> None:
-        self.requests.labels(str(status)).inc()
+        requests = self._statuses.get(status)
+        if requests is None:
+            requests = self._statuses[status] = self.requests.labels(str(status))
+        requests.inc()
         self.request_seconds.observe(seconds)
         for code in codes:
             self.errors.labels(code).inc()

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLAbstractType,
@@ -57,6 +59,11 @@ from graphql.pyutils import Path, gather_with_cancel, is_iterable
 from .execution import GatewayExecutor
 
 _FAST_STRINGS = (GraphQLID, GraphQLString)
+# What a document's nodes always produce, dropped with the document (see `_static`).
+_ARGUMENTS: WeakKeyDictionary[FieldNode, dict[int, tuple[GraphQLField, dict[str, Any]]]] = (
+    WeakKeyDictionary()
+)
+_SUBFIELDS: WeakKeyDictionary[FieldNode, dict[tuple[Any, ...], Any]] = WeakKeyDictionary()
 # Leaf types whose serialization returns a value of this Python type unchanged.
 _PLAIN_LEAVES: dict[Any, type] = {GraphQLID: str, GraphQLString: str, GraphQLBoolean: bool}
 # Tuples, not `A | B`: a union written in a call is built anew at every call.
@@ -308,10 +315,46 @@ class ColumnExecutor(GatewayExecutor):
 
         return awaited()
 
+    @cached_property
+    def _static(self) -> bool:
+        """Whether field collection and arguments depend on the document alone: no variables.
+
+        Then what they produce is kept with the document's nodes across requests, since the
+        document cache hands every request of the same text the same nodes."""
+        return not self.operation.variable_definitions
+
     def _arguments(self, field_def: GraphQLField, node: FieldNode, fragment_values: Any) -> Any:
-        return get_argument_values(
-            field_def, node, self.variable_values, fragment_values, self.hide_suggestions
-        )
+        if fragment_values is not None or not self._static:
+            return get_argument_values(
+                field_def, node, self.variable_values, fragment_values, self.hide_suggestions
+            )
+        known = _ARGUMENTS.get(node)
+        if known is None:
+            known = _ARGUMENTS[node] = {}
+        entry = known.get(id(field_def))
+        if entry is None or entry[0] is not field_def:
+            arguments = get_argument_values(
+                field_def, node, self.variable_values, None, self.hide_suggestions
+            )
+            entry = known[id(field_def)] = (field_def, arguments)
+        return entry[1]
+
+    def _subfields(self, object_type: GraphQLObjectType, fields: FieldDetailsList) -> Any:
+        """`collect_subfields`, kept with the document's nodes when it depends on them alone."""
+        if not self._static or any(
+            f.defer_usage is not None or f.fragment_variable_values is not None for f in fields
+        ):
+            return self.collect_subfields(object_type, fields).grouped_field_set
+        first = fields[0].node
+        known = _SUBFIELDS.get(first)
+        if known is None:
+            known = _SUBFIELDS[first] = {}
+        # The other nodes belong to the same document as the first, and live as long as it.
+        key = (object_type, *(id(f.node) for f in fields[1:]))
+        grouped = known.get(key)
+        if grouped is None:
+            grouped = known[key] = self.collect_subfields(object_type, fields).grouped_field_set
+        return grouped
 
     def _info(self, site: _Site, path: Path) -> GraphQLResolveInfo[Any]:
         return GraphQLResolveInfo(
@@ -487,7 +530,7 @@ class ColumnExecutor(GatewayExecutor):
         """`completed`, with the objects at `present` indexes filled in."""
         if not present:
             return completed
-        fields = self.collect_subfields(object_type, site.fields).grouped_field_set
+        fields = self._subfields(object_type, site.fields)
         sources = values if len(present) == len(values) else [values[i] for i in present]
         rows = self._objects(object_type, fields, sources, [where.at(i) for i in present])
 

@@ -322,3 +322,34 @@ def test_an_async_resolver_runs_once_per_object_and_the_level_is_one_batch() -> 
     # The six books of the three shelves, the RaisingBook included: one pass.
     assert batches == [6]
     assert result.data is not None
+
+
+def test_one_parsed_document_serves_requests_with_different_variables() -> None:
+    """Field collection and arguments are kept with a document's nodes only when they cannot
+    depend on variables: the same parsed document, run with other variables, answers anew."""
+    schema = build()
+    document = parse(
+        "query Q($skip: Boolean!, $n: Int) {"
+        ' shelf(id: "s1") { name @skip(if: $skip) books(first: $n) { id } } }'
+    )
+    static = parse('{ shelf(id: "s1") { name books(first: 1) { id } } }')
+
+    def execute_columns(doc: Any, variables: dict[str, Any] | None = None) -> Any:
+        outcome = execute(
+            schema,
+            doc,
+            variable_values=variables,
+            executor_class=ColumnExecutor,
+            is_awaitable=is_awaitable,
+        )
+        assert isawaitable(outcome)
+        return asyncio.run(outcome).data  # type: ignore[arg-type]
+
+    assert execute_columns(document, {"skip": False, "n": 1}) == {
+        "shelf": {"name": "First", "books": [{"id": "b1"}]}
+    }
+    assert execute_columns(document, {"skip": True, "n": None}) == {
+        "shelf": {"books": [{"id": "b1"}, {"id": "b2"}]}
+    }
+    for _ in range(2):
+        assert execute_columns(static) == {"shelf": {"name": "First", "books": [{"id": "b1"}]}}
