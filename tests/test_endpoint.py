@@ -141,10 +141,11 @@ async def test_unexpected_errors_are_masked(
 ) -> None:
     from gql_server.loaders import Loaders
 
-    def explode(self: Loaders, schema_id: str) -> None:
+    async def explode(self: Loaders) -> None:
         raise RuntimeError("CANARY internal detail")
 
-    monkeypatch.setattr(Loaders, "resources_of", explode)
+    # Read by the resolver whether it runs per schema or for all of them at once.
+    monkeypatch.setattr(Loaders, "_load_resources_by_schema", explode)
     body = await gateway.query("{ schemas { nodes { id resources { totalCount } } } }")
     assert "CANARY" not in json.dumps(body)
     assert {e["extensions"]["code"] for e in body["errors"]} == {"INTERNAL_SERVER_ERROR"}

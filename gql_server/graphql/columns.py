@@ -25,7 +25,6 @@ and middleware keep graphql-core's own execution.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, cast
 from weakref import WeakKeyDictionary
@@ -112,24 +111,36 @@ def _named(output_type: Any) -> Any:
     return output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
 
 
-def _leaf_attribute(field_def: GraphQLField, resolve: Any) -> str | None:
-    """The record attribute a leaf field without arguments reads, if that is all it does."""
+def _attribute(field_def: GraphQLField, resolve: Any) -> str | None:
+    """The record attribute a field without arguments reads, if that is all it does."""
     attribute = getattr(resolve, "attribute", None)
     if attribute is None or field_def.args:
         return None
-    named = field_def.type
-    if isinstance(named, GraphQLNonNull):
-        named = named.of_type
-    return attribute if isinstance(named, _LEAF_TYPES) else None
+    return cast("str", attribute)
 
 
 class _Where:
-    """The response paths of a column's values, made only when one is needed."""
+    """The response paths of a column's values, made only when one is needed: by an error,
+    or by a resolver called per object (its info carries the path)."""
 
     __slots__ = ()
 
-    def at(self, index: int) -> Path:
+    def at(self, index: int) -> Path | None:
         raise NotImplementedError
+
+    def all(self, count: int) -> _Where:
+        """The same positions, with the first `count` paths made now, once."""
+        return _Paths([self.at(i) for i in range(count)])
+
+
+class _Root(_Where):
+    __slots__ = ()
+
+    def at(self, index: int) -> Path | None:
+        return None
+
+    def all(self, count: int) -> _Where:
+        return self
 
 
 class _Paths(_Where):
@@ -137,11 +148,14 @@ class _Paths(_Where):
 
     __slots__ = ("paths",)
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path | None]) -> None:
         self.paths = paths
 
-    def at(self, index: int) -> Path:
+    def at(self, index: int) -> Path | None:
         return self.paths[index]
+
+    def all(self, count: int) -> _Where:
+        return self
 
 
 class _FieldOf(_Where):
@@ -149,13 +163,13 @@ class _FieldOf(_Where):
 
     __slots__ = ("key", "parents", "typename")
 
-    def __init__(self, parents: Sequence[Path | None], key: str, typename: str) -> None:
+    def __init__(self, parents: _Where, key: str, typename: str) -> None:
         self.parents = parents
         self.key = key
         self.typename = typename
 
     def at(self, index: int) -> Path:
-        return Path(self.parents[index], self.key, self.typename)
+        return Path(self.parents.at(index), self.key, self.typename)
 
 
 class _ItemOf(_Where):
@@ -170,6 +184,25 @@ class _ItemOf(_Where):
 
     def at(self, index: int) -> Path:
         return Path(self.lists.at(self.owners[index]), self.indexes[index], None)
+
+
+class _Subset(_Where):
+    """Some positions of another column: position k is `base`'s position `indexes[k]`."""
+
+    __slots__ = ("base", "indexes")
+
+    def __init__(self, base: _Where, indexes: list[int]) -> None:
+        self.base = base
+        self.indexes = indexes
+
+    def at(self, index: int) -> Path | None:
+        return self.base.at(self.indexes[index])
+
+
+def _at(where: _Where, index: int) -> Path:
+    path = where.at(index)
+    assert path is not None  # only the root has no path, and it is never a field's value
+    return path
 
 
 class ColumnExecutor(GatewayExecutor):
@@ -196,7 +229,8 @@ class ColumnExecutor(GatewayExecutor):
             return super().execute_root_grouped_field_set(
                 root_type, root_value, grouped_field_set, serially, position_context
             )
-        return _then(self._objects(root_type, grouped_field_set, [root_value], [None]), _data)
+        root = self._objects(root_type, grouped_field_set, [root_value], _Root())
+        return _then(root, _data)
 
     # -- objects and fields ---------------------------------------------------------------
 
@@ -205,10 +239,11 @@ class ColumnExecutor(GatewayExecutor):
         object_type: GraphQLObjectType,
         fields: GroupedFieldSet,
         sources: list[Any],
-        paths: Sequence[Path | None],
+        where: _Where,
     ) -> Any:
         """The result dicts of `sources`, all of `object_type`, for `fields` (NULLED for an
-        object that a null in one of its non-null fields made null); or an awaitable of them."""
+        object that a null in one of its non-null fields made null); or an awaitable of them.
+        `where` gives the objects' paths."""
         keys: list[str] = []
         columns: list[Any] = []
         non_null: list[int] = []
@@ -222,7 +257,7 @@ class ColumnExecutor(GatewayExecutor):
                 continue
             if isinstance(field_def.type, GraphQLNonNull):
                 non_null.append(len(keys))
-            column = self._column(object_type, field_def, name, key, details, sources, paths)
+            column = self._column(object_type, field_def, name, key, details, sources, where)
             if type(column) is not list and is_awaitable(column):
                 waiting.append(len(keys))
             keys.append(key)
@@ -249,15 +284,15 @@ class ColumnExecutor(GatewayExecutor):
         key: str,
         details: FieldDetailsList,
         sources: list[Any],
-        paths: Sequence[Path | None],
+        parents: _Where,
     ) -> Any:
         """The completed values of one field of every object: a list, or an awaitable of it."""
         if name == "__typename":
             return [parent_type.name] * len(sources)
         resolve: GraphQLFieldResolver = field_def.resolve or self.field_resolver
-        attribute = _leaf_attribute(field_def, resolve)
+        attribute = _attribute(field_def, resolve)
         if attribute is not None and not details[0].node.arguments:
-            # A leaf read from the record: no info, no call, no path unless an error needs one.
+            # Read from the record: no info, no call, no path unless an error needs one.
             try:
                 values = [getattr(source, attribute) for source in sources]
             except Exception:  # each failure is reported at its own path
@@ -266,10 +301,13 @@ class ColumnExecutor(GatewayExecutor):
             if plain is not None and all(type(value) is plain for value in values):
                 return values  # already what serialization would make, and none is null
             site = _Site(parent_type, field_def, details, name)
-            where: _Where = _FieldOf(paths, key, parent_type.name)
-            return self._complete_leaf_column(site, field_def.type, values, where)
+            where = _FieldOf(parents, key, parent_type.name)
+            return self._complete(site, field_def.type, values, where)
         site = _Site(parent_type, field_def, details, name)
-        return self._resolve_column(site, resolve, key, sources, paths)
+        batch = getattr(resolve, "batch", None)
+        if batch is not None:
+            return self._batch_column(site, batch, key, sources, parents)
+        return self._resolve_column(site, resolve, key, sources, parents)
 
     def _resolve_column(
         self,
@@ -277,19 +315,18 @@ class ColumnExecutor(GatewayExecutor):
         resolve: GraphQLFieldResolver,
         key: str,
         sources: list[Any],
-        paths: Sequence[Path | None],
+        parents: _Where,
     ) -> Any:
+        """A field resolved once per object, as graphql-core resolves every field."""
         field_def = site.field_def
-        first = site.fields[0]
         typename = site.parent_type.name
-        field_paths = [Path(path, key, typename) for path in paths]
+        parents = parents.all(len(sources))
+        field_paths: list[Path | None] = [
+            Path(parents.at(i), key, typename) for i in range(len(sources))
+        ]
         where = _Paths(field_paths)
         try:
-            arguments = (
-                self._arguments(field_def, first.node, first.fragment_variable_values)
-                if field_def.args or first.node.arguments
-                else {}
-            )
+            arguments = self._field_arguments(site)
         except Exception as error:  # reported at every position, as graphql-core
             return self._complete(site, field_def.type, [error] * len(sources), where)
         values: list[Any] = []
@@ -298,7 +335,7 @@ class ColumnExecutor(GatewayExecutor):
         info = self._info
         for i, source in enumerate(sources):
             try:
-                value = resolve(source, info(site, field_paths[i]), **arguments)
+                value = resolve(source, info(site, _at(where, i)), **arguments)
             except Exception as error:  # a field error, reported when completed
                 value = error
             else:
@@ -314,6 +351,43 @@ class ColumnExecutor(GatewayExecutor):
             return await completed if type(completed) is not list else completed
 
         return awaited()
+
+    def _batch_column(
+        self, site: _Site, batch: Any, key: str, sources: list[Any], parents: _Where
+    ) -> Any:
+        """A field resolved for every object at once by its batch resolver (see `batched`)."""
+        field_def = site.field_def
+        where = _FieldOf(parents, key, site.parent_type.name)
+        count = len(sources)
+        try:
+            result = batch(sources, self.context_value, **self._field_arguments(site))
+        except Exception as error:  # every position fails, as each call would
+            return self._complete(site, field_def.type, [error] * count, where)
+
+        def checked(values: Any) -> list[Any]:
+            if type(values) is not list or len(values) != count:
+                error = RuntimeError(f"The batch resolver of {site.name} gave a wrong answer.")
+                return [error] * count
+            return values
+
+        if not self.is_awaitable(result):
+            return self._complete(site, field_def.type, checked(result), where)
+
+        async def awaited() -> list[Any]:
+            try:
+                values = checked(await result)
+            except Exception as error:
+                values = [error] * count
+            completed = self._complete(site, field_def.type, values, where)
+            return await completed if type(completed) is not list else completed
+
+        return awaited()
+
+    def _field_arguments(self, site: _Site) -> Any:
+        first = site.fields[0]
+        if site.field_def.args or first.node.arguments:
+            return self._arguments(site.field_def, first.node, first.fragment_variable_values)
+        return {}
 
     @cached_property
     def _static(self) -> bool:
@@ -405,22 +479,13 @@ class ColumnExecutor(GatewayExecutor):
             return self._complete_abstract(site, return_type, values, where)
         raise TypeError(f"Cannot complete value of unexpected output type: {return_type}.")
 
-    def _complete_leaf_column(
-        self, site: _Site, return_type: GraphQLOutputType, values: list[Any], where: _Where
-    ) -> list[Any]:
-        """`_complete` for a leaf type, which never awaits."""
-        if isinstance(return_type, GraphQLNonNull):
-            completed = self._leaves(site, return_type.of_type, values, where)
-            return self._non_null(site, completed, where)
-        return _nullable(self._leaves(site, return_type, values, where))
-
     def _non_null(self, site: _Site, completed: list[Any], where: _Where) -> list[Any]:
         """Completed values of a non-null type: a null is an error, and NULLED from then on."""
         if None in completed:
             message = f"Cannot return null for non-nullable field {site.parent_type}.{site.name}."
             for i, value in enumerate(completed):
                 if value is None:
-                    completed[i] = self._fail(TypeError(message), site, where.at(i))
+                    completed[i] = self._fail(TypeError(message), site, _at(where, i))
         return completed
 
     def _leaves(self, site: _Site, leaf_type: Any, values: list[Any], where: _Where) -> list[Any]:
@@ -433,12 +498,12 @@ class ColumnExecutor(GatewayExecutor):
             elif value is None or value is Undefined:
                 append(None)
             elif isinstance(value, Exception):
-                append(self._fail(value, site, where.at(i)))
+                append(self._fail(value, site, _at(where, i)))
             else:
                 try:
                     append(self.complete_leaf_value(leaf_type, value))
                 except Exception as error:  # a field error at this position
-                    append(self._fail(error, site, where.at(i)))
+                    append(self._fail(error, site, _at(where, i)))
         return completed
 
     def _complete_lists(
@@ -453,7 +518,7 @@ class ColumnExecutor(GatewayExecutor):
                 lengths.append(-1)
                 continue
             if isinstance(value, Exception):
-                self._fail(value, site, where.at(i))
+                self._fail(value, site, _at(where, i))
                 lengths.append(-2)
                 continue
             if not is_iterable(value):
@@ -461,13 +526,13 @@ class ColumnExecutor(GatewayExecutor):
                     "Expected Iterable, but did not find one for field"
                     f" '{site.parent_type}.{site.name}'."
                 )
-                self._fail(GraphQLError(message), site, where.at(i))
+                self._fail(GraphQLError(message), site, _at(where, i))
                 lengths.append(-2)
                 continue
             try:
                 listed = list(value)
             except Exception as error:  # a field error at this position
-                self._fail(error, site, where.at(i))
+                self._fail(error, site, _at(where, i))
                 lengths.append(-2)
                 continue
             items += listed
@@ -513,7 +578,7 @@ class ColumnExecutor(GatewayExecutor):
             if value is None or value is Undefined:
                 continue
             if isinstance(value, Exception):
-                completed[i] = self._fail(value, site, where.at(i))
+                completed[i] = self._fail(value, site, _at(where, i))
                 continue
             present.append(i)
         return self._complete_present(site, object_type, values, where, completed, present)
@@ -531,8 +596,11 @@ class ColumnExecutor(GatewayExecutor):
         if not present:
             return completed
         fields = self._subfields(object_type, site.fields)
-        sources = values if len(present) == len(values) else [values[i] for i in present]
-        rows = self._objects(object_type, fields, sources, [where.at(i) for i in present])
+        if len(present) == len(values):
+            rows = self._objects(object_type, fields, values, where)
+        else:
+            sources = [values[i] for i in present]
+            rows = self._objects(object_type, fields, sources, _Subset(where, present))
 
         def scatter(rows: list[Any]) -> list[Any]:
             if len(present) == len(completed):
@@ -553,7 +621,7 @@ class ColumnExecutor(GatewayExecutor):
         for i, value in enumerate(values):
             if value is None or value is Undefined:
                 continue
-            path = where.at(i)
+            path = _at(where, i)
             if isinstance(value, Exception):
                 completed[i] = self._fail(value, site, path)
                 continue
@@ -577,7 +645,7 @@ class ColumnExecutor(GatewayExecutor):
         for i, value in enumerate(values):
             if value is None or value is Undefined:
                 continue
-            path = where.at(i)
+            path = _at(where, i)
             if isinstance(value, Exception):
                 completed[i] = self._fail(value, site, path)
                 continue
@@ -592,7 +660,7 @@ class ColumnExecutor(GatewayExecutor):
                 continue
             groups.setdefault(runtime.name, (runtime, []))[1].append(i)
         for runtime, indexes in groups.values():
-            group = _Paths([where.at(i) for i in indexes])
+            group = _Subset(where, indexes)
             done = self._complete_objects(site, runtime, [values[i] for i in indexes], group)
             if type(done) is not list:
                 done = await done

@@ -125,4 +125,12 @@ def _call_method(schema: strawberry.Schema, field: StrawberryField) -> Resolver 
             return function(source, **arguments)
         return function(**arguments)
 
+    batch = getattr(function, "batch", None)
+    if batch is not None:
+
+        def resolve_all(sources: list[Any], context: Any, **given: Any) -> Any:
+            return batch(sources, context, **{p: given[n] for n, p in renames if n in given})
+
+        # The executor's column form (columns.py, batched.py).
+        resolve.batch = resolve_all  # type: ignore[attr-defined]
     return resolve

@@ -8,15 +8,52 @@ before awaiting anything, so every parent of a level joins the same batch.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import strawberry
 
+from ..context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
+from .batched import batched, load_each, settle
 from .connection import Connection, Window
 from .context import Info
 from .errors import BadUserInput
 from .table import Cell, Employee, Field, load_employee
+
+# -- batch forms of the link resolvers (see batched.py): the same loader calls, all parents
+# of a level at once.
+
+
+async def _resources_of_schemas(
+    schemas: list[SchemaRecord], context: Context, first: int | None = 100, after: str | None = None
+) -> list[Any]:
+    window = Window.parse(first, after)
+    groups = await context.loaders.resources_by_schema.get()
+    return [window.apply(groups.get(schema.id, [])) for schema in schemas]
+
+
+async def _values_of_resources(
+    resources: list[ResourceRecord],
+    context: Context,
+    first: int | None = 100,
+    after: str | None = None,
+) -> list[Any]:
+    window = Window.parse(first, after)
+    loaders = context.loaders
+    rows = await settle([loaders.values_of(resource) for resource in resources])
+    return [r if isinstance(r, Exception) else window.apply(r) for r in rows]
+
+
+async def _schemas_of_resources(resources: list[ResourceRecord], context: Context) -> list[Any]:
+    return await load_each(context.loaders.schemas, [r.schema_id for r in resources])
+
+
+async def _resources_of_values(values: list[ValueRecord], context: Context) -> list[Any]:
+    return await load_each(context.loaders.resources, [v.resource_id for v in values])
+
+
+async def _cells_of_values(values: list[ValueRecord], context: Context) -> list[Any]:
+    return await load_each(context.loaders.table.cells, [v.id for v in values])
 
 
 @strawberry.type(name="Schema", description="A custom table definition on the employee profile.")
@@ -28,6 +65,7 @@ class Schema:
     position: int | None
 
     @strawberry.field(description="The resources (owners' copies) of this table.")
+    @batched(_resources_of_schemas)
     async def resources(
         self,
         root: strawberry.Parent[SchemaRecord],
@@ -58,6 +96,7 @@ class Resource:
     updated_at: datetime | None
 
     @strawberry.field(description="The table definition this resource instantiates.")
+    @batched(_schemas_of_resources)
     async def schema(self, root: strawberry.Parent[ResourceRecord], info: Info) -> Schema | None:
         if root.schema_id is None:
             return None
@@ -70,6 +109,7 @@ class Resource:
         return await load_employee(info, root.employee_id)
 
     @strawberry.field(description="The rows of this table.")
+    @batched(_values_of_resources)
     async def values(
         self,
         root: strawberry.Parent[ResourceRecord],
@@ -89,6 +129,7 @@ class CustomResourcesValue:
     attachable_id: strawberry.ID | None
 
     @strawberry.field(description="The row's cells, one per filled column.")
+    @batched(_cells_of_values)
     async def cells(self, root: strawberry.Parent[ValueRecord], info: Info) -> list[Cell] | None:
         return cast("list[Cell]", await info.context.loaders.table.cells.load(root.id))
 
@@ -119,6 +160,7 @@ class CustomResourcesValue:
         return await load_employee(info, resource.employee_id if resource else None)
 
     @strawberry.field(description="The resource this row belongs to.")
+    @batched(_resources_of_values)
     async def resource(self, root: strawberry.Parent[ValueRecord], info: Info) -> Resource | None:
         record = await info.context.loaders.resources.load(root.resource_id)
         return cast("Resource | None", record)

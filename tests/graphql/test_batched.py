@@ -1,0 +1,63 @@
+"""The batch forms of the link resolvers answer as their per-object forms, at the same price.
+
+The gateway's executor resolves a link (a schema's resources, a resource's rows or schema, a
+row's resource or cells) for every parent of a level in one call (graphql/batched.py).
+graphql-core's executor calls the per-object form. Every query here runs both ways over the
+same data: the bodies (data, errors with their paths and codes) and the upstream calls must
+be the same, failures included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import gql_server.endpoint
+from gql_server.graphql.execution import GatewayExecutor
+from gql_server.simulator import Fault, Simulator
+from gql_server.simulator.demo import build_demo_store
+
+from ..gateway import open_gateway
+
+QUERIES = [
+    "{ schemas { nodes { id resources(first: 3) { totalCount nodes { id values { nodes { id"
+    " resource { id schema { name } } } } } } } } }",
+    "{ resources(first: 20) { nodes { id schema { id } values(first: 2) { nodes { id cells"
+    " { fieldId text } } } } } }",
+    "{ values(first: 30) { nodes { id resource { id attachableId } cells { fieldId } } } }",
+    "{ schemas { nodes { resources(first: -1) { totalCount } } } }",
+    '{ schemas { nodes { resources(after: "not-a-cursor") { totalCount } } } }',
+]
+
+
+async def _run(query: str, fault: Fault | None, *, per_object: bool) -> tuple[Any, int]:
+    sim = Simulator(build_demo_store(schemas=3, resources=30))
+    if fault is not None:
+        sim.inject(fault)
+    async with open_gateway(sim) as gateway:
+        if per_object:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(gql_server.endpoint, "ColumnExecutor", GatewayExecutor)
+                body = await gateway.query(query)
+        else:
+            body = await gateway.query(query)
+        return body, sim.total_calls
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize(
+    "fault",
+    [
+        None,
+        Fault(route="custom_resources/values", status=500, times=99),
+        Fault(route="custom_resources/resources", status=404, times=99),
+    ],
+    ids=["healthy", "values-failing", "resources-missing"],
+)
+async def test_batch_and_per_object_forms_agree(query: str, fault: Fault | None) -> None:
+    batch, batch_calls = await _run(query, fault, per_object=False)
+    single, single_calls = await _run(query, fault, per_object=True)
+    assert batch.get("data") == single.get("data")
+    assert sorted(map(repr, batch.get("errors", []))) == sorted(map(repr, single.get("errors", [])))
+    assert batch_calls == single_calls
