@@ -25,6 +25,7 @@ and middleware keep graphql-core's own execution.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from functools import cached_property
 from typing import Any, cast
 from weakref import WeakKeyDictionary
@@ -173,17 +174,17 @@ class _FieldOf(_Where):
 
 
 class _ItemOf(_Where):
-    """Items of a column of lists, flattened: item k is item `indexes[k]` of list `owners[k]`."""
+    """Items of a column of lists, flattened: list i's items start at `starts[i]`."""
 
-    __slots__ = ("indexes", "lists", "owners")
+    __slots__ = ("lists", "starts")
 
-    def __init__(self, lists: _Where, owners: list[int], indexes: list[int]) -> None:
+    def __init__(self, lists: _Where, starts: list[int]) -> None:
         self.lists = lists
-        self.owners = owners
-        self.indexes = indexes
+        self.starts = starts
 
     def at(self, index: int) -> Path:
-        return Path(self.lists.at(self.owners[index]), self.indexes[index], None)
+        owner = bisect_right(self.starts, index) - 1
+        return Path(self.lists.at(owner), index - self.starts[owner], None)
 
 
 class _Subset(_Where):
@@ -510,10 +511,10 @@ class ColumnExecutor(GatewayExecutor):
         self, site: _Site, return_type: GraphQLList[Any], values: list[Any], where: _Where
     ) -> Any:
         items: list[Any] = []
-        owners: list[int] = []
-        indexes: list[int] = []
+        starts: list[int] = []  # where each list's items start in `items`
         lengths: list[int] = []  # -1: null, -2: an error was reported
         for i, value in enumerate(values):
+            starts.append(len(items))
             if value is None or value is Undefined:
                 lengths.append(-1)
                 continue
@@ -536,10 +537,8 @@ class ColumnExecutor(GatewayExecutor):
                 lengths.append(-2)
                 continue
             items += listed
-            owners += [i] * len(listed)
-            indexes += range(len(listed))
             lengths.append(len(listed))
-        item_where = _ItemOf(where, owners, indexes)
+        item_where = _ItemOf(where, starts)
         item_type = return_type.of_type
         strict = isinstance(item_type, GraphQLNonNull)
 

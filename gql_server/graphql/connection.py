@@ -12,7 +12,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import orjson
 import strawberry
@@ -117,22 +117,49 @@ class Connection(Generic[T]):
     _has_previous_page: strawberry.Private[bool]
 
 
+class Page(Generic[T]):
+    """What a `Connection` field resolves to: the connection's data, read by attribute.
+
+    Any object with a Connection's attributes serves; this one has slots, since a nested
+    query makes one per parent (a thousand resources, a thousand pages of rows).
+    """
+
+    __slots__ = ("_cursors", "_has_next_page", "_has_previous_page", "nodes", "total_count")
+
+    def __init__(
+        self,
+        nodes: list[T],
+        cursors: Callable[[int], Cursor] | int,
+        has_next_page: bool,
+        has_previous_page: bool,
+        total_count: int | None,
+    ) -> None:
+        self.nodes = nodes
+        self.total_count = total_count
+        self._cursors = cursors
+        self._has_next_page = has_next_page
+        self._has_previous_page = has_previous_page
+
+    def _cursor_at(self, index: int) -> Cursor:
+        """The cursor of `nodes[index]`."""
+        cursors = self._cursors
+        if isinstance(cursors, int):  # a window of an in-memory list: skip `cursors` rows
+            return Cursor(None, cursors + index + 1)
+        return cursors(index)
+
+
 def build_connection(
     nodes: list[T],
-    cursor_at: Callable[[int], Cursor],
+    cursor_at: Callable[[int], Cursor] | int,
     *,
     has_next_page: bool,
     has_previous_page: bool,
     total_count: int | None,
 ) -> Connection[T]:
-    """A connection over `nodes`; `cursor_at(i)` is the cursor of `nodes[i]`."""
-    return Connection(
-        nodes=nodes,
-        total_count=total_count,
-        _cursor_at=cursor_at,
-        _has_next_page=has_next_page,
-        _has_previous_page=has_previous_page,
-    )
+    """A connection over `nodes`; `cursor_at(i)` is the cursor of `nodes[i]` (an int: the
+    rows of an in-memory list after the first `cursor_at`)."""
+    page = Page(nodes, cursor_at, has_next_page, has_previous_page, total_count)
+    return cast("Connection[T]", page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +181,7 @@ class Window:
         skip = self.skip
         return build_connection(
             rows[skip : skip + self.size],
-            lambda i: Cursor(None, skip + i + 1),
+            skip,
             has_next_page=skip + self.size < len(rows),
             has_previous_page=self.skip > 0,
             total_count=len(rows),

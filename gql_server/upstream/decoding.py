@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,23 @@ def decode_id(raw: object, field: str) -> str:
 def optional_id(record: Mapping[str, Any], field: str) -> str | None:
     raw = record.get(field)
     return None if raw is None else decode_id(raw, field)
+
+
+def shared_id(record: Mapping[str, Any], field: str) -> str | None:
+    """`optional_id` for a reference to another record, shared with every equal reference.
+
+    Rows name their resource and owner, resources their schema and owner: the same few ids
+    over and over. Interned, each is one string however many records refer to it (CPython
+    frees an interned string with its last reference).
+    """
+    raw = record.get(field)
+    return None if raw is None else sys.intern(decode_id(raw, field))
+
+
+def shared_str(record: Mapping[str, Any], field: str) -> str | None:
+    """`optional_str` for a value from a small set (a type name), shared as `shared_id`."""
+    raw = record.get(field)
+    return sys.intern(raw) if isinstance(raw, str) else None
 
 
 def optional_str(record: Mapping[str, Any], field: str) -> str | None:

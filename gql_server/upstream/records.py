@@ -8,6 +8,7 @@ leave as strings; unknown fields are ignored; a resource decodes from the offici
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +17,11 @@ from typing import Generic, TypeVar
 from .decoding import (
     decode_id,
     optional_datetime,
-    optional_id,
     optional_int,
     optional_str,
     require_mapping,
+    shared_id,
+    shared_str,
 )
 
 R_co = TypeVar("R_co", covariant=True)
@@ -72,7 +74,7 @@ def decode_schema(raw: object) -> SchemaRecord:
     return SchemaRecord(
         id=decode_id(record.get("id"), "id"),
         name=name if isinstance(name, str) else "",
-        company_id=optional_id(record, "company_id"),
+        company_id=shared_id(record, "company_id"),
         hidden=record.get("hidden") is True,
         position=optional_int(record, "position"),
     )
@@ -82,11 +84,11 @@ def decode_resource(raw: object) -> ResourceRecord:
     record = require_mapping(raw)
     return ResourceRecord(
         id=decode_id(record.get("id"), "id"),
-        schema_id=optional_id(record, "schema_id"),
-        attachable_type=optional_str(record, "attachable_type"),
-        attachable_id=optional_id(record, "attachable_id"),
+        schema_id=shared_id(record, "schema_id"),
+        attachable_type=shared_str(record, "attachable_type"),
+        attachable_id=shared_id(record, "attachable_id"),
         name=optional_str(record, "name"),
-        company_id=optional_id(record, "company_id"),
+        company_id=shared_id(record, "company_id"),
         created_at=optional_datetime(record, "created_at"),
         updated_at=optional_datetime(record, "updated_at"),
     )
@@ -96,8 +98,8 @@ def decode_value(raw: object) -> ValueRecord:
     record = require_mapping(raw)
     return ValueRecord(
         id=decode_id(record.get("id"), "id"),
-        resource_id=decode_id(record.get("resource_id"), "resource_id"),
-        attachable_id=optional_id(record, "attachable_id"),
+        resource_id=sys.intern(decode_id(record.get("resource_id"), "resource_id")),
+        attachable_id=shared_id(record, "attachable_id"),
     )
 
 
