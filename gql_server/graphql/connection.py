@@ -179,8 +179,9 @@ class Window:
 
     def apply(self, rows: list[T]) -> Connection[T]:
         skip = self.skip
+        whole = skip == 0 and self.size >= len(rows)
         return build_connection(
-            rows[skip : skip + self.size],
+            rows if whole else rows[skip : skip + self.size],
             skip,
             has_next_page=skip + self.size < len(rows),
             has_previous_page=self.skip > 0,

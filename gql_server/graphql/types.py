@@ -14,7 +14,7 @@ import strawberry
 
 from ..context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
-from .batched import batched, load_each, settle
+from .batched import batched, load_each
 from .connection import Connection, Window
 from .context import Info
 from .errors import BadUserInput
@@ -39,9 +39,12 @@ async def _values_of_resources(
     after: str | None = None,
 ) -> list[Any]:
     window = Window.parse(first, after)
-    loaders = context.loaders
-    rows = await settle([loaders.values_of(resource) for resource in resources])
-    return [r if isinstance(r, Exception) else window.apply(r) for r in rows]
+    answers: list[Any] = []
+    for rows in await context.loaders.rows_of(resources):
+        if isinstance(rows, BaseException) and not isinstance(rows, Exception):
+            raise rows  # cancellation: not a field error
+        answers.append(rows if isinstance(rows, Exception) else window.apply(rows))
+    return answers
 
 
 async def _schemas_of_resources(resources: list[ResourceRecord], context: Context) -> list[Any]:
