@@ -28,7 +28,7 @@ import asyncio
 from bisect import bisect_right
 from functools import cached_property
 from typing import Any, cast
-from weakref import WeakKeyDictionary
+from weakref import ref
 
 from graphql import (
     GraphQLAbstractType,
@@ -60,10 +60,38 @@ from .execution import GatewayExecutor
 
 _FAST_STRINGS = (GraphQLID, GraphQLString)
 # What a document's nodes always produce, dropped with the document (see `_static`).
-_ARGUMENTS: WeakKeyDictionary[FieldNode, dict[int, tuple[GraphQLField, dict[str, Any]]]] = (
-    WeakKeyDictionary()
-)
-_SUBFIELDS: WeakKeyDictionary[FieldNode, dict[tuple[Any, ...], Any]] = WeakKeyDictionary()
+
+
+class _ByNode:
+    """Data kept with an AST node, by identity, for as long as the node lives.
+
+    Not a WeakKeyDictionary: AST nodes hash and compare by structure, so equal nodes of two
+    documents would share an entry (and a fragment spread means different things in each),
+    and hashing a node walks its whole subtree.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[ref[FieldNode], dict[Any, Any]]] = {}
+
+    def of(self, node: FieldNode) -> dict[Any, Any]:
+        """The node's own dict, made on first use."""
+        key = id(node)
+        entry = self._entries.get(key)
+        if entry is not None and entry[0]() is node:
+            return entry[1]
+        entries = self._entries
+        # The entry goes with the node: the callback runs when it dies, before its id can
+        # be given to another object.
+        watch = ref(node, lambda _, key=key: entries.pop(key, None))  # type: ignore[misc]
+        data: dict[Any, Any] = {}
+        entries[key] = (watch, data)
+        return data
+
+
+_ARGUMENTS = _ByNode()
+_SUBFIELDS = _ByNode()
 # Leaf types whose serialization returns a value of this Python type unchanged.
 _PLAIN_LEAVES: dict[Any, type] = {GraphQLID: str, GraphQLString: str, GraphQLBoolean: bool}
 # Tuples, not `A | B`: a union written in a call is built anew at every call.
@@ -403,9 +431,7 @@ class ColumnExecutor(GatewayExecutor):
             return get_argument_values(
                 field_def, node, self.variable_values, fragment_values, self.hide_suggestions
             )
-        known = _ARGUMENTS.get(node)
-        if known is None:
-            known = _ARGUMENTS[node] = {}
+        known = _ARGUMENTS.of(node)
         entry = known.get(id(field_def))
         if entry is None or entry[0] is not field_def:
             arguments = get_argument_values(
@@ -421,15 +447,14 @@ class ColumnExecutor(GatewayExecutor):
         ):
             return self.collect_subfields(object_type, fields).grouped_field_set
         first = fields[0].node
-        known = _SUBFIELDS.get(first)
-        if known is None:
-            known = _SUBFIELDS[first] = {}
+        known = _SUBFIELDS.of(first)
         # The other nodes belong to the same document as the first, and live as long as it.
-        key = (object_type, *(id(f.node) for f in fields[1:]))
-        grouped = known.get(key)
-        if grouped is None:
-            grouped = known[key] = self.collect_subfields(object_type, fields).grouped_field_set
-        return grouped
+        key = (id(object_type), *(id(f.node) for f in fields[1:]))
+        entry = known.get(key)
+        if entry is None or entry[0] is not object_type:
+            grouped = self.collect_subfields(object_type, fields).grouped_field_set
+            entry = known[key] = (object_type, grouped)
+        return entry[1]
 
     def _info(self, site: _Site, path: Path) -> GraphQLResolveInfo[Any]:
         return GraphQLResolveInfo(

@@ -353,3 +353,19 @@ def test_one_parsed_document_serves_requests_with_different_variables() -> None:
     }
     for _ in range(2):
         assert execute_columns(static) == {"shelf": {"name": "First", "books": [{"id": "b1"}]}}
+
+
+def test_equal_looking_fields_of_two_documents_keep_their_own_fragments() -> None:
+    """AST nodes compare by structure: what is kept with a node must be kept by identity."""
+    schema = build()
+
+    def execute_columns(text: str) -> Any:
+        outcome = execute(
+            schema, parse(text), executor_class=ColumnExecutor, is_awaitable=is_awaitable
+        )
+        assert isawaitable(outcome)
+        return asyncio.run(outcome).data  # type: ignore[arg-type]
+
+    shelf = '{ shelf(id: "s1") { ...F } } '
+    assert execute_columns(shelf + "fragment F on Shelf { id }") == {"shelf": {"id": "s1"}}
+    assert execute_columns(shelf + "fragment F on Shelf { name }") == {"shelf": {"name": "First"}}
