@@ -61,15 +61,16 @@ async def session(sim: Simulator) -> AsyncIterator[UpstreamSession]:
         yield s
 
 
+@pytest.mark.parametrize("huge", [HUGE_ID, 2**70 + 1], ids=["past-2^53", "past-2^64"])
 @pytest.mark.parametrize("version", ["2026-04-01", "2026-07-01", "2026-10-01"])
-async def test_ids_are_exact_strings_in_every_version(version: str) -> None:
-    store = build_store(resources=2, id_start=HUGE_ID)
+async def test_ids_are_exact_strings_in_every_version(version: str, huge: int) -> None:
+    store = build_store(resources=2, id_start=huge)
     async for session in open_session(Simulator(store), version):
         records = await fetch_all(session, VALUES)
         assert [r.id for r in records] == [str(i) for i in store.values]
-        assert records[0].resource_id == str(HUGE_ID + 1)
-        one = await session.get(RESOURCES, str(HUGE_ID + 1))
-        assert one is not None and one.schema_id == str(HUGE_ID)
+        assert records[0].resource_id == str(huge + 1)
+        one = await session.get(RESOURCES, str(huge + 1))
+        assert one is not None and one.schema_id == str(huge)
         assert session.client.integer_ids is (version == "2026-04-01")
 
 
