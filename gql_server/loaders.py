@@ -183,8 +183,8 @@ class Loaders:
         answers: list[list[ValueRecord] | BaseException] = []
         for resource_id, owner in zip(resource_ids, owners, strict=True):
             rows = by_employee[cast("str", owner)]
-            if isinstance(rows, BaseException):
-                answers.append(rows)
+            if isinstance(rows, BaseException) or all(r.resource_id == resource_id for r in rows):
+                answers.append(rows)  # an employee's rows, all of this one resource: as they are
             else:
                 answers.append([row for row in rows if row.resource_id == resource_id])
         return answers

@@ -9,9 +9,11 @@ machinery, more than the resolvers or the upstream calls, is where the time and 
 selection, variable and argument coercion, field collection with fragments and directives,
 leaf serialization, error locations) and changes the order of the work: a field is resolved
 for every object of a level in one loop, the awaitables of that loop are gathered once, and
-the objects they return are completed together as the next level. The number of coroutines
-then grows with the depth of the query, not with the size of its answer; only resolvers that
-are themselves asynchronous still run one coroutine per object.
+the objects they return are completed together as the next level. A field with a batch form
+(`batched.py`: the links between records) is resolved by one call for the whole level; a
+field read from the record by attribute costs no call at all; only other asynchronous
+resolvers still run one coroutine per object. Coroutines exist only where something awaits,
+and response paths are built only for an error or a per-object resolver's info.
 
 Error semantics are graphql-core's: a failing field is null with an error at its path, a null
 in a non-null position nulls the nearest nullable ancestor, errors under a position already
@@ -59,7 +61,6 @@ from graphql.pyutils import Path, gather_with_cancel, is_iterable
 from .execution import GatewayExecutor
 
 _FAST_STRINGS = (GraphQLID, GraphQLString)
-# What a document's nodes always produce, dropped with the document (see `_static`).
 
 
 class _ByNode:
@@ -90,6 +91,7 @@ class _ByNode:
         return data
 
 
+# What a document's nodes always produce, dropped with the document (see `_static`).
 _ARGUMENTS = _ByNode()
 _SUBFIELDS = _ByNode()
 # Leaf types whose serialization returns a value of this Python type unchanged.

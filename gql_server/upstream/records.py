@@ -18,7 +18,6 @@ from .decoding import (
     decode_id,
     optional_datetime,
     optional_int,
-    optional_str,
     require_mapping,
     shared_id,
     shared_str,
@@ -87,7 +86,8 @@ def decode_resource(raw: object) -> ResourceRecord:
         schema_id=shared_id(record, "schema_id"),
         attachable_type=shared_str(record, "attachable_type"),
         attachable_id=shared_id(record, "attachable_id"),
-        name=optional_str(record, "name"),
+        # In the SDK's shape a resource is named after its table: the same name again and again.
+        name=shared_str(record, "name"),
         company_id=shared_id(record, "company_id"),
         created_at=optional_datetime(record, "created_at"),
         updated_at=optional_datetime(record, "updated_at"),
