@@ -37,6 +37,8 @@ def record_request(
         for error in payload.get("errors", ())
     ]
     observer.request_finished(status, codes, seconds)
+    if not access_log.isEnabledFor(logging.INFO):
+        return
     prices = [p["extensions"]["upstream"] for p in payloads if "extensions" in p]
     access_log.info(
         "graphql request",

@@ -14,7 +14,7 @@ from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
 from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, Undefined
-from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+from graphql.execution.executor import Executor
 
 _LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
 
@@ -34,8 +34,12 @@ def is_awaitable(value: Any) -> TypeGuard[Any]:
     )
 
 
-class GatewayExecutor(IncrementalExecutor):
-    """The default executor, reading argument-less leaves of plain resolvers directly."""
+class GatewayExecutor(Executor[Any]):
+    """The default executor, reading argument-less leaves of plain resolvers directly.
+
+    graphql-core's plain executor, not its incremental one: the schema declares neither
+    @defer nor @stream, so the incremental machinery (set up per request) would never run.
+    """
 
     def execute_field(
         self,
