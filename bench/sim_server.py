@@ -66,7 +66,17 @@ def main() -> None:
     args = parser.parse_args()
     shape = Shape(args.resources, args.per_schema, args.values, args.owners)
     app = ControlledSimulator(Simulator(build_store(shape)))
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    # Idle connections are kept well past a round: with uvicorn's 5 s default, a baseline
+    # client that waited out the gateway's turn could send on a connection the simulator was
+    # closing, and fail with a read error that no real upstream outage caused.
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=300,
+    )
 
 
 if __name__ == "__main__":
