@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any, cast
 from weakref import ref
@@ -637,13 +638,11 @@ class ColumnExecutor(GatewayExecutor):
 
         return _then(rows, scatter)
 
-    async def _complete_checked_objects(
-        self, site: _Site, object_type: GraphQLObjectType, values: list[Any], where: _Where
-    ) -> list[Any]:
-        """`_complete_objects` for a type with an `is_type_of` check (which may await)."""
-        assert object_type.is_type_of is not None
-        completed: list[Any] = [None] * len(values)
-        present: list[int] = []
+    def _each_present(
+        self, site: _Site, values: list[Any], where: _Where, completed: list[Any]
+    ) -> Iterator[tuple[int, Any, Path]]:
+        """The objects of `values` to complete, with their index and path: a null is left
+        None in `completed`, an error is reported there."""
         for i, value in enumerate(values):
             if value is None or value is Undefined:
                 continue
@@ -651,6 +650,16 @@ class ColumnExecutor(GatewayExecutor):
             if isinstance(value, Exception):
                 completed[i] = self._fail(value, site, path)
                 continue
+            yield i, value, path
+
+    async def _complete_checked_objects(
+        self, site: _Site, object_type: GraphQLObjectType, values: list[Any], where: _Where
+    ) -> list[Any]:
+        """`_complete_objects` for a type with an `is_type_of` check (which may await)."""
+        assert object_type.is_type_of is not None
+        completed: list[Any] = [None] * len(values)
+        present: list[int] = []
+        for i, value, path in self._each_present(site, values, where, completed):
             matches = object_type.is_type_of(value, self._info(site, path))
             if self.is_awaitable(matches):
                 matches = await matches
@@ -668,13 +677,7 @@ class ColumnExecutor(GatewayExecutor):
         completed: list[Any] = [None] * len(values)
         groups: dict[str, tuple[GraphQLObjectType, list[int]]] = {}
         resolve_type = abstract.resolve_type or self.type_resolver
-        for i, value in enumerate(values):
-            if value is None or value is Undefined:
-                continue
-            path = _at(where, i)
-            if isinstance(value, Exception):
-                completed[i] = self._fail(value, site, path)
-                continue
+        for i, value, path in self._each_present(site, values, where, completed):
             info = self._info(site, path)
             try:
                 name = resolve_type(value, info, abstract)
