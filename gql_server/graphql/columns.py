@@ -15,10 +15,11 @@ field read from the record by attribute costs no call at all; only other asynchr
 resolvers still run one coroutine per object. Coroutines exist only where something awaits,
 and response paths are built only for an error or a per-object resolver's info.
 
-Error semantics are graphql-core's: a failing field is null with an error at its path, a null
-in a non-null position nulls the nearest nullable ancestor, errors under a position already
-nulled are not reported. One difference: siblings are not cancelled when a non-null field
-fails, so two failing non-null siblings report two errors where graphql-core may report one.
+Error semantics are graphql-core's: a failing field is null with an error at its path, and a
+null in a non-null position nulls the nearest nullable ancestor. One difference: a level is
+completed whole before nulls propagate, so every error inside a subtree that ends up null is
+reported, where graphql-core stops at the first one it meets (tests/graphql/test_columns.py
+states this exactly).
 
 Mutations (executed serially), @defer and @stream, operations that disable error propagation
 and middleware keep graphql-core's own execution.
