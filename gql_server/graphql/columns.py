@@ -427,7 +427,8 @@ class ColumnExecutor(GatewayExecutor):
         """Whether field collection and arguments depend on the document alone: no variables.
 
         Then what they produce is kept with the document's nodes across requests, since the
-        document cache hands every request of the same text the same nodes."""
+        document cache hands every request of the same text the same nodes. Resolvers must
+        therefore leave their arguments as given: every request of the document shares them."""
         return not self.operation.variable_definitions
 
     def _arguments(self, field_def: GraphQLField, node: FieldNode, fragment_values: Any) -> Any:
