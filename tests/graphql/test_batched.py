@@ -61,3 +61,31 @@ async def test_batch_and_per_object_forms_agree(query: str, fault: Fault | None)
     assert batch.get("data") == single.get("data")
     assert sorted(map(repr, batch.get("errors", []))) == sorted(map(repr, single.get("errors", [])))
     assert batch_calls == single_calls
+
+
+async def test_the_gateway_resolves_a_level_of_links_in_one_call() -> None:
+    """Through the endpoint, a resource's rows come from one batch call for the whole level;
+    graphql-core's executor calls the per-object form once per resource."""
+    from gql_server.loaders import Loaders
+
+    calls = {"per_object": 0, "batch": 0}
+    per_object, batch = Loaders.values_of, Loaders.rows_of
+
+    def counted_values_of(self: Loaders, resource: Any) -> Any:
+        calls["per_object"] += 1
+        return per_object(self, resource)
+
+    async def counted_rows_of(self: Loaders, resources: Any) -> Any:
+        calls["batch"] += 1
+        return await batch(self, resources)
+
+    query = "{ resources(first: 25) { nodes { id values { nodes { id } } } } }"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Loaders, "values_of", counted_values_of)
+        patch.setattr(Loaders, "rows_of", counted_rows_of)
+        batched_body, _ = await _run(query, None, per_object=False)
+        assert calls == {"per_object": 0, "batch": 1}
+        single_body, _ = await _run(query, None, per_object=True)
+        assert calls == {"per_object": 25, "batch": 1}
+    assert batched_body["data"] == single_body["data"]
+    assert len(batched_body["data"]["resources"]["nodes"]) == 25
