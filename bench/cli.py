@@ -1,7 +1,7 @@
 """`python -m bench`: run the suites, write results.json, RESULTS.md and plots.
 
 Every size, latency and duration is a flag; `--quick` picks small defaults (about 2 minutes),
-the defaults without it run the full suite (about 12 minutes on two shared cores).
+the defaults without it run the full suite (about 10 minutes on two shared cores).
 """
 
 from __future__ import annotations
