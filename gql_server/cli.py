@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from types import FrameType
@@ -72,6 +73,11 @@ def serve(host: str, port: int) -> None:
         http="httptools",
         timeout_graceful_shutdown=int(settings.gql_shutdown_timeout),
     )
+    # Everything built so far (schema, modules, caches) lives as long as the process: frozen,
+    # the cycle collector stops walking it (a full collection was ~18 ms per pause, felt in
+    # the tail latency); what requests allocate is collected as before.
+    gc.collect()
+    gc.freeze()
     GracefulServer(config, app).run()
 
 
