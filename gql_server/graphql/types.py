@@ -2,7 +2,9 @@
 
 Resolvers return the upstream records themselves; leaf fields are read from them by attribute,
 without a resolver call. Each link computes its keys from the parent and calls its loader
-before awaiting anything, so every parent of a level joins the same batch.
+before awaiting anything, so every parent of a level joins the same batch. Queries resolve
+the links by their batch forms below (one call per level, `batched.py`); the per-object
+methods serve graphql-core's executor (mutations).
 """
 
 from __future__ import annotations
