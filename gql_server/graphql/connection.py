@@ -104,7 +104,8 @@ class Connection(Generic[T]):
     """A page of a list, Relay style, with the list's total size when known.
 
     Edges and cursors are made only when a query selects them: one reading `nodes` alone
-    builds no edge and encodes no cursor.
+    builds no edge and encodes no cursor. Resolvers return a `Page` (`build_connection`), which
+    has these attributes; this class declares the GraphQL type.
     """
 
     edges: list[Edge[T]] = strawberry.field(resolver=_edges)
