@@ -71,7 +71,8 @@ def decode_schema(raw: object) -> SchemaRecord:
     record = require_mapping(raw)
     name = record.get("name")
     return SchemaRecord(
-        id=decode_id(record.get("id"), "id"),
+        # Interned: every resource of the table names it again (`schema_id`).
+        id=sys.intern(decode_id(record.get("id"), "id")),
         name=name if isinstance(name, str) else "",
         company_id=shared_id(record, "company_id"),
         hidden=record.get("hidden") is True,
@@ -82,7 +83,9 @@ def decode_schema(raw: object) -> SchemaRecord:
 def decode_resource(raw: object) -> ResourceRecord:
     record = require_mapping(raw)
     return ResourceRecord(
-        id=decode_id(record.get("id"), "id"),
+        # Interned: every row of the resource names it again (`resource_id`), and the rows
+        # then share this one string instead of each making its own.
+        id=sys.intern(decode_id(record.get("id"), "id")),
         schema_id=shared_id(record, "schema_id"),
         attachable_type=shared_str(record, "attachable_type"),
         attachable_id=shared_id(record, "attachable_id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -17,6 +18,20 @@ from .urls import Params, encode_query
 
 R = TypeVar("R")
 T = TypeVar("T")
+
+_SHORT_KEY = 96
+
+
+def _list_key(path: str, query: str) -> str | bytes:
+    """A list call's key in the request's cache: the call itself, or a 128-bit digest of it.
+
+    A filtered call's query names up to a hundred ids (a kilobyte); the cache keeps its key
+    until the request ends, so a long one is kept as 16 bytes instead.
+    """
+    key = f"{path}?{query}"
+    if len(key) <= _SHORT_KEY:
+        return key
+    return hashlib.blake2b(key.encode(), digest_size=16).digest()
 
 
 @dataclass(slots=True)
@@ -34,13 +49,13 @@ class UpstreamSession:
     stats: UpstreamStats = field(default_factory=UpstreamStats)
     deadline: float | None = None
     """A `time.monotonic()` instant after which no call or retry starts."""
-    _responses: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
+    _responses: dict[str | bytes, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
         """Forget the request's responses: it is answered."""
         self._responses.clear()
 
-    def _remembered(self, key: str, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+    def _remembered(self, key: str | bytes, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
         """The answer to `key` for this request: computed once, shared by every asker."""
         cached = self._responses.get(key)
         if cached is not None:
@@ -81,11 +96,11 @@ class UpstreamSession:
             params.append(("after_id", after))
         if page is not None:
             params.append(("page", str(page)))
-        # Encoded once: the query string is this request's cache key, the key of the calls
-        # shared between requests, and the URL's query.
+        # Encoded once: the query string is the URL's query, the key of the calls shared
+        # between requests, and (itself or its digest) this request's cache key.
         query = encode_query(params)
         result = await self._remembered(
-            f"{collection.path}?{query}", lambda: self._get_page(collection, query)
+            _list_key(collection.path, query), lambda: self._get_page(collection, query)
         )
         if not filtered and result.total is not None and self.credential is not None:
             self.client.sizes.record(self.credential.fingerprint, collection.path, result.total)

@@ -138,6 +138,31 @@ async def test_identical_gets_in_one_request_cost_one_call(sim: Simulator) -> No
         assert (session.stats.calls, session.stats.cached) == (1, 2)
 
 
+async def test_long_filtered_calls_are_remembered_by_their_whole_query(sim: Simulator) -> None:
+    """A filtered call naming a hundred owners is remembered as a digest of its query: the
+    same call again is cached, and calls differing only in their last id are not."""
+    owners = [str(1000 + n) for n in range(100)]
+    others = [*owners[:-1], "9999"]
+    async for session in open_session(sim):
+        first = await session.list_page(RESOURCES, employee_ids=owners)
+        again = await session.list_page(RESOURCES, employee_ids=owners)
+        await session.list_page(RESOURCES, employee_ids=others)
+        assert again is first
+        assert sim.total_calls == 2
+        assert (session.stats.calls, session.stats.cached) == (2, 1)
+        # Kept until the request ends: each key is small, not the kilobyte query it stands for.
+        assert all(len(key) <= 96 for key in session._responses)
+
+
+async def test_rows_share_the_id_string_of_their_resource(sim: Simulator) -> None:
+    """A resource's id is one string however many rows name it (memory, not just equality)."""
+    async for session in open_session(sim):
+        resources = (await session.list_page(RESOURCES)).records
+        values = (await session.list_page(VALUES)).records
+        by_id = {r.id: r for r in resources}
+        assert values and all(v.resource_id is by_id[v.resource_id].id for v in values)
+
+
 @pytest.mark.parametrize(
     ("status", "code"),
     [
