@@ -7,8 +7,9 @@ GraphQL engine and the request path. Two paths, each the same for every contende
 - `asgi`: a POST through each one's ASGI app (the gateway's `create_app`; graphql-core in a
   one-route Starlette app with a document cache; `ariadne.asgi.GraphQL`), called directly;
 - `execute`: `graphql.execute` on each one's schema with a pre-parsed document and a fresh
-  context: the engine alone (strawberry's types and the gateway's executor vs hand-attached
-  resolvers on graphql-core's).
+  context, and the data encoded as JSON: the engine alone (strawberry's types and the
+  gateway's executor vs hand-attached resolvers on graphql-core's). Encoding is counted
+  because the gateway's objects are rows that become JSON objects only then (rows.py).
 
 CPU is `time.process_time` over a batch of sequential requests; contenders take turns batch by
 batch (ABAB, rotating who goes first), and each round gives one ratio.
@@ -29,6 +30,7 @@ from gql_server.context import build_context
 from gql_server.graphql import build_schema
 from gql_server.graphql.columns import ColumnExecutor
 from gql_server.graphql.execution import is_awaitable
+from gql_server.graphql.rows import encode
 
 from . import asgi_call, baselines
 from .data import Shape
@@ -74,7 +76,7 @@ def _execute_request(
         result = await outcome if isawaitable(outcome) else outcome
         if result.errors:
             raise RuntimeError(str(result.errors[0]))
-        return result.data
+        return encode(result.data)
 
     return request
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
-import orjson
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -41,6 +40,7 @@ from .graphql.columns import ColumnExecutor
 from .graphql.document import DocumentCache
 from .graphql.errors import GatewayError, format_error, request_error
 from .graphql.execution import is_awaitable
+from .graphql.rows import encode
 from .logs import REQUEST_ID
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
@@ -311,7 +311,7 @@ def _respond(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     return Response(
-        orjson.dumps(payload),
+        encode(payload),
         status_code=status,
         media_type=media_type,
         headers={"x-request-id": request_id, **(headers or {})},

@@ -13,7 +13,8 @@ the objects they return are completed together as the next level. A field with a
 (`batched.py`: the links between records) is resolved by one call for the whole level; a
 field read from the record by attribute costs no call at all; only other asynchronous
 resolvers still run one coroutine per object. Coroutines exist only where something awaits,
-and response paths are built only for an error or a per-object resolver's info.
+and response paths are built only for an error or a per-object resolver's info. Objects are
+built as rows (rows.py), a fraction of a dict's size, and become JSON objects when encoded.
 
 Error semantics are graphql-core's: a failing field is null with an error at its path, and a
 null in a non-null position nulls the nearest nullable ancestor. One difference: a level is
@@ -61,6 +62,7 @@ from graphql.language import FieldNode
 from graphql.pyutils import Path, gather_with_cancel, is_iterable
 
 from .execution import GatewayExecutor
+from .rows import Row, row_type
 
 _FAST_STRINGS = (GraphQLID, GraphQLString)
 
@@ -714,7 +716,9 @@ def _then(value: Any, then: Any) -> Any:
 
 def _data(rows: list[Any]) -> dict[str, Any] | None:
     (data,) = rows
-    return None if data is NULLED else cast("dict[str, Any]", data)
+    if data is NULLED:
+        return None
+    return data.as_dict() if isinstance(data, Row) else cast("dict[str, Any]", data)
 
 
 def _nullable(completed: list[Any]) -> list[Any]:
@@ -725,11 +729,13 @@ def _nullable(completed: list[Any]) -> list[Any]:
 
 
 def _rows(keys: list[str], columns: list[Any], non_null: list[int], count: int) -> list[Any]:
-    """One result dict per object from its columns; NULLED where a non-null column is."""
+    """One result row per object from its columns (rows.py); NULLED where a non-null column
+    is."""
     if not keys:
         return [{} for _ in range(count)]
+    row = row_type(tuple(keys))
     # Every column has one value per object.
-    rows: list[Any] = [dict(zip(keys, row)) for row in zip(*columns)]  # noqa: B905
+    rows: list[Any] = [row(values) for values in zip(*columns)]  # noqa: B905
     for n in non_null:
         column = columns[n]
         if NULLED in column:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from inspect import isawaitable
 from typing import Any
 
+import orjson
 import pytest
 from graphql import (
     ExecutionResult,
@@ -27,6 +28,7 @@ from graphql import (
 
 from gql_server.graphql.columns import ColumnExecutor
 from gql_server.graphql.execution import is_awaitable
+from gql_server.graphql.rows import Row, encode, plain
 from gql_server.graphql.schema import _read_attribute
 
 SDL = """
@@ -179,9 +181,9 @@ def run(query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> E
     document = parse(query)
     assert not validate(schema, document)
     outcome = execute(schema, document, variable_values=variables, **kwargs)
-    if isawaitable(outcome):
-        return asyncio.run(outcome)  # type: ignore[arg-type]
-    return outcome  # type: ignore[return-value]
+    result = asyncio.run(outcome) if isawaitable(outcome) else outcome  # type: ignore[arg-type]
+    # The column executor's objects are rows (rows.py); compared as the dicts they encode as.
+    return ExecutionResult(plain(result.data), result.errors)
 
 
 def both(query: str, variables: dict[str, Any] | None = None) -> tuple[Any, Any]:
@@ -343,7 +345,7 @@ def test_one_parsed_document_serves_requests_with_different_variables() -> None:
             is_awaitable=is_awaitable,
         )
         assert isawaitable(outcome)
-        return asyncio.run(outcome).data  # type: ignore[arg-type]
+        return plain(asyncio.run(outcome).data)  # type: ignore[arg-type]
 
     assert execute_columns(document, {"skip": False, "n": 1}) == {
         "shelf": {"name": "First", "books": [{"id": "b1"}]}
@@ -364,8 +366,25 @@ def test_equal_looking_fields_of_two_documents_keep_their_own_fragments() -> Non
             schema, parse(text), executor_class=ColumnExecutor, is_awaitable=is_awaitable
         )
         assert isawaitable(outcome)
-        return asyncio.run(outcome).data  # type: ignore[arg-type]
+        return plain(asyncio.run(outcome).data)  # type: ignore[arg-type]
 
     shelf = '{ shelf(id: "s1") { ...F } } '
     assert execute_columns(shelf + "fragment F on Shelf { id }") == {"shelf": {"id": "s1"}}
     assert execute_columns(shelf + "fragment F on Shelf { name }") == {"shelf": {"name": "First"}}
+
+
+def test_objects_are_rows_that_encode_as_graphql_cores_dicts() -> None:
+    """Nested objects come back as rows (rows.py), which encode byte for byte as the dicts
+    graphql-core builds, in the same key order, aliases, fragments and nulls included."""
+    query = "{ shelves { id n: name books { title pages ... on Book { id kind } } best { id } } }"
+    expected = run(query)
+    outcome = execute(
+        build(), parse(query), executor_class=ColumnExecutor, is_awaitable=is_awaitable
+    )
+    result = asyncio.run(outcome)  # type: ignore[arg-type]
+    assert isinstance(result.data, dict)
+    shelf = result.data["shelves"][0]
+    assert isinstance(shelf, Row) and shelf.names == ("id", "n", "books", "best")
+    assert encode(result.data) == orjson.dumps(expected.data)
+    # Two objects with the same response names share one class: the names are kept once.
+    assert type(result.data["shelves"][0]) is type(result.data["shelves"][1])
