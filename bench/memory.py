@@ -2,7 +2,8 @@
 
 - Peak allocation of one request (tracemalloc, this process), relative to the bytes of its
   response: the gateway's ASGI app over `inmemory.MemoryTransport` (its whole upstream path
-  runs, from recorded bytes), beside the direct client over the same transport.
+  runs, from recorded bytes), beside the direct client and the two ASGI baselines of suite
+  (b), plain graphql-core and Ariadne, over the same transport and upstream client.
 - Growth: the resident memory (VmRSS) of a gateway server process after `requests` mixed
   requests, relative to after a warm-up of the same mix.
 """
@@ -22,11 +23,13 @@ from typing import Any
 import httpx
 import orjson
 
-from . import asgi_call, processes
+from gql_server.upstream import FactorialClient
+
+from . import asgi_call, baselines, processes
 from .data import Shape
 from .direct_client import DirectClient
 from .http1 import HTTPConnection
-from .inmemory import BASE_URL, CREDENTIAL, MemoryTransport, Recording
+from .inmemory import API_VERSION, BASE_URL, CREDENTIAL, MemoryTransport, Recording
 from .inprocess import gateway_settings, running_gateway
 from .queries import BY_ID, INVALID, NESTED, SMALL, VALUES_OF
 
@@ -90,6 +93,7 @@ async def run_peaks(plan: MemoryPlan, log: Callable[[str], None]) -> list[dict[s
                             return len(orjson.dumps({"data": await client.nested()}))
 
                         direct_peak, direct_size = await peak_bytes(direct)
+                        point["baselines"] = await _baseline_peaks(http, body)
                     point["direct_peak_bytes"] = direct_peak
                     point["direct_peak_per_response_byte"] = direct_peak / direct_size
                     point["peak_ratio_to_direct"] = peak / direct_peak
@@ -100,6 +104,25 @@ async def run_peaks(plan: MemoryPlan, log: Callable[[str], None]) -> list[dict[s
                 )
         await recording.aclose()
     return points
+
+
+async def _baseline_peaks(http: httpx.AsyncClient, body: bytes) -> dict[str, Any]:
+    """Peak per response byte of suite (b)'s ASGI baselines, over the same upstream path."""
+    client = FactorialClient(http, base_url=BASE_URL, api_version=API_VERSION)
+    peaks = {}
+    for name, app in (
+        ("graphql-core", baselines.core_app(client)),
+        ("ariadne", baselines.ariadne_app(client)),
+    ):
+
+        async def request(app: asgi_call.ASGIApp = app) -> int:
+            status, raw = await asgi_call.post(app, body)
+            assert status == 200 and b'"errors"' not in raw, raw[:300]
+            return len(raw)
+
+        peak, size = await peak_bytes(request)
+        peaks[name] = {"peak_bytes": peak, "peak_per_response_byte": peak / size}
+    return peaks
 
 
 def mixed_requests(resources: int, seed: int = 0) -> list[bytes]:

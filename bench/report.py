@@ -76,17 +76,23 @@ def _load_table(points: list[dict[str, Any]]) -> list[str]:
 def _memory_tables(memory: dict[str, Any]) -> list[str]:
     lines = [
         "| query | resources | response KiB | gateway peak KiB | peak / response "
-        "| direct client peak KiB | gateway / direct |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| direct client peak KiB | gateway / direct "
+        "| peak / response: direct, graphql-core, Ariadne |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in memory.get("peaks", []):
         direct = p.get("direct_peak_bytes")
         direct_kib = "" if direct is None else f"{direct / 1024:.0f}"
         versus = "" if direct is None else f"{p['peak_ratio_to_direct']:.1f}"
+        others = []
+        if direct is not None:
+            others.append(f"{p['direct_peak_per_response_byte']:.1f}")
+        for baseline in p.get("baselines", {}).values():
+            others.append(f"{baseline['peak_per_response_byte']:.1f}")
         lines.append(
             f"| {p['query']} | {p['resources']} | {p['response_bytes'] / 1024:.1f} "
             f"| {p['gateway_peak_bytes'] / 1024:.0f} | {p['gateway_peak_per_response_byte']:.1f} "
-            f"| {direct_kib} | {versus} |"
+            f"| {direct_kib} | {versus} | {', '.join(others)} |"
         )
     growth = memory.get("growth")
     if growth:
