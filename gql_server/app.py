@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .access import RequestObserver
+from .asgi import GRAPHQL_PATH, GatewayApp
 from .budget import upstream_budget
 from .config import Settings
 from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
@@ -74,7 +75,7 @@ def demo_transport(settings: Settings) -> httpx.AsyncBaseTransport:
 
 def create_app(
     settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
-) -> Starlette:
+) -> GatewayApp:
     """The gateway as an ASGI app.
 
     `transport` replaces the network for the upstream client (tests pass the simulator's ASGI
@@ -145,7 +146,7 @@ def create_app(
     routes: list[BaseRoute] = [
         # Every method reaches the endpoint, which answers the ones it does not take with a
         # JSON 405 naming the ones it does (CORS preflights are answered before routing).
-        Route("/graphql", endpoint.handle, methods=ALL_METHODS),
+        Route(GRAPHQL_PATH, endpoint.handle, methods=ALL_METHODS),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/", root, methods=["GET"]),
@@ -155,11 +156,11 @@ def create_app(
     if settings.gql_graphiql_assets_dir is not None and settings.graphiql_enabled:
         assets = StaticFiles(directory=settings.gql_graphiql_assets_dir, follow_symlink=True)
         routes.append(Mount(ASSETS_PATH, app=assets, name="graphiql-assets"))
-    return Starlette(
-        routes=routes,
-        middleware=cors_middleware(settings.gql_cors_origins, settings.gql_cors_allow_credentials),
-        lifespan=lifespan,
-    )
+    middleware = cors_middleware(settings.gql_cors_origins, settings.gql_cors_allow_credentials)
+    app = GatewayApp(routes=routes, middleware=middleware, lifespan=lifespan)
+    if not middleware:
+        app.graphql = endpoint.handle
+    return app
 
 
 def describe_posture(settings: Settings) -> str:
