@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable, Mapping
 
 import orjson
 from graphql import DocumentNode
@@ -47,7 +47,7 @@ class EstimateCache:
             self._entries.popitem(last=False)
 
 
-def estimate_key(operation: OperationRequest, size_of: Callable[[str], int]) -> Hashable | None:
+def estimate_key(operation: OperationRequest, sizes: Mapping[str, int]) -> Hashable | None:
     """What an estimate depends on; None for variables too deep to key (then not cached)."""
     variables = operation.params.variables
     try:
@@ -55,8 +55,7 @@ def estimate_key(operation: OperationRequest, size_of: Callable[[str], int]) -> 
     except TypeError:
         return None
     name = operation.operation.name
-    sizes = tuple(size_of(collection) for collection in PATHS)
-    return (id(operation.document), name.value if name else None, encoded, sizes)
+    return (id(operation.document), name.value if name else None, encoded, tuple(sizes.values()))
 
 
 def upstream_budget(budget: int, assumed_size: int) -> PreExecutionCheck:
@@ -71,18 +70,16 @@ def upstream_budget(budget: int, assumed_size: int) -> PreExecutionCheck:
     def check(operation: OperationRequest) -> None:
         client: FactorialClient = operation.request.app.state.client
         credential = operation.credential
-
-        def size_of(name: str) -> int:
-            known = None
-            if credential is not None:
-                known = client.sizes.get(credential.fingerprint, PATHS[name])
-            return known if known is not None else assumed_size
+        seen = client.sizes.of(credential.fingerprint) if credential is not None else {}
+        sizes = {name: seen.get(path, assumed_size) for name, path in PATHS.items()}
 
         variables = operation.params.variables
-        key = estimate_key(operation, size_of)
+        key = estimate_key(operation, sizes)
         estimate = cache.get(key, operation.document) if key is not None else None
         if estimate is None:
-            estimate = estimate_calls(operation.document, operation.operation, variables, size_of)
+            estimate = estimate_calls(
+                operation.document, operation.operation, variables, sizes.__getitem__
+            )
             if key is not None:
                 cache.put(key, operation.document, estimate)
         operation.request.state.upstream_estimate = estimate

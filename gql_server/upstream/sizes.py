@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 
 
 class CollectionSizes:
@@ -29,3 +30,7 @@ class CollectionSizes:
     def get(self, fingerprint: str, path: str) -> int | None:
         sizes = self._sizes.get(fingerprint)
         return None if sizes is None else sizes.get(path)
+
+    def of(self, fingerprint: str) -> Mapping[str, int]:
+        """Every size seen with this credential, by path (read-only; empty when none)."""
+        return self._sizes.get(fingerprint) or {}
