@@ -35,7 +35,7 @@ FULL: dict[str, Any] = {
     "rounds": 5,
     "engine_resources": 100,
     "engine_batch": 50,
-    "engine_rounds": 7,
+    "engine_rounds": 15,
     "load_rates": "25,50,100",
     "load_clients": 50,
     "load_seconds": 8.0,

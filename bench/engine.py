@@ -48,7 +48,7 @@ class EnginePlan:
     per_schema: int = 50
     values: int = 3
     batch: int = 50
-    rounds: int = 7
+    rounds: int = 15
 
 
 Request = Callable[[], Awaitable[object]]
