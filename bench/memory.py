@@ -25,7 +25,7 @@ import orjson
 
 from gql_server.upstream import FactorialClient
 
-from . import asgi_call, baselines, processes
+from . import asgi_call, processes
 from .data import Shape
 from .direct_client import DirectClient
 from .http1 import HTTPConnection
@@ -108,6 +108,8 @@ async def run_peaks(plan: MemoryPlan, log: Callable[[str], None]) -> list[dict[s
 
 async def _baseline_peaks(http: httpx.AsyncClient, body: bytes) -> dict[str, Any]:
     """Peak per response byte of suite (b)'s ASGI baselines, over the same upstream path."""
+    from . import baselines  # Ariadne comes with the bench extra; the CLI imports this module
+
     client = FactorialClient(http, base_url=BASE_URL, api_version=API_VERSION)
     peaks = {}
     for name, app in (
