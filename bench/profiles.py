@@ -5,8 +5,9 @@ loop, over `inmemory.MemoryTransport` (its whole path runs: endpoint, strawberry
 loaders, upstream client, httpx, JSON). The summary groups self time by package and lists the
 costliest functions; the full call tree is written beside it.
 
-Memory: a tracemalloc snapshot taken when the endpoint builds the response (result, records
-and connections all still alive, close to the request's peak), grouped by file.
+Memory: a tracemalloc snapshot at the highest of the request's checkpoints (each level of
+objects the executor builds, and the response), grouped by package and by line. The request
+runs twice: once to find that checkpoint, once to take the snapshot there.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pyinstrument import Profiler
 from pyinstrument.frame import Frame
 
 import gql_server.endpoint
+import gql_server.graphql.columns
 
 from . import asgi_call
 from .data import Shape
@@ -105,46 +107,74 @@ async def profile_cpu(app: asgi_call.ASGIApp, query: str, requests: int) -> tupl
     return cpu_summary(root, requests), tree
 
 
-async def live_at_response(app: asgi_call.ASGIApp, query: str) -> str:
-    """Memory alive when the endpoint builds the response, by file (tracemalloc)."""
-    body = orjson.dumps({"query": query})
-    await asgi_call.post(app, body)
-    snapshots: list[tracemalloc.Snapshot] = []
-    respond = getattr(gql_server.endpoint, "_respond", None)
-    if respond is None:
-        return "gql_server.endpoint has no _respond to snapshot at; no memory summary\n"
+CHECKPOINTS = ((gql_server.graphql.columns, "_rows"), (gql_server.endpoint, "_respond"))
+"""Functions after whose every call the traced memory is read: where the executor completes a
+level of objects, and where the endpoint encodes the response."""
 
-    def spying(*args: Any, **kwargs: Any) -> Any:
-        response = respond(*args, **kwargs)
-        snapshots.append(tracemalloc.take_snapshot())
-        return response
 
-    gql_server.endpoint._respond = spying
+async def _traced(
+    app: asgi_call.ASGIApp, body: bytes, snapshot_at: int | None
+) -> tuple[list[int], tracemalloc.Snapshot | None, int]:
+    """One request: traced memory after each checkpoint call, a snapshot after the
+    `snapshot_at`-th, and the request's peak; all above the level before it."""
+    levels: list[int] = []
+    taken: list[tracemalloc.Snapshot] = []
+
+    def spy(function: Callable[..., Any]) -> Callable[..., Any]:
+        def spying(*args: Any, **kwargs: Any) -> Any:
+            result = function(*args, **kwargs)
+            levels.append(tracemalloc.get_traced_memory()[0])
+            if len(levels) - 1 == snapshot_at:
+                taken.append(tracemalloc.take_snapshot())
+            return result
+
+        return spying
+
+    originals = [(module, name, getattr(module, name)) for module, name in CHECKPOINTS]
+    for module, name, function in originals:
+        setattr(module, name, spy(function))
     tracemalloc.start(25)
     try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
         await asgi_call.post(app, body)
+        peak = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
-        gql_server.endpoint._respond = respond
-    if not snapshots:
-        return "the endpoint's _respond was not called; no snapshot\n"
-    stats = (
-        snapshots[0]
-        .filter_traces(
-            [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen*")]
-        )
-        .statistics("filename")
+        for module, name, function in originals:
+            setattr(module, name, function)
+    return [level - before for level in levels], (taken[0] if taken else None), peak
+
+
+async def live_at_peak(app: asgi_call.ASGIApp, query: str) -> str:
+    """Memory alive at the request's highest checkpoint, by package and by line."""
+    body = orjson.dumps({"query": query})
+    await asgi_call.post(app, body)
+    levels, _, peak = await _traced(app, body, None)
+    if not levels:
+        return "no checkpoint was reached; no memory summary\n"
+    highest = max(range(len(levels)), key=levels.__getitem__)
+    _, snapshot, _ = await _traced(app, body, highest)
+    assert snapshot is not None
+    filtered = snapshot.filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen*")]
     )
+    stats = filtered.statistics("filename")
     total = sum(stat.size for stat in stats) or 1
     by_package: Counter[str] = Counter()
     for stat in stats:
         by_package[package_of(stat.traceback[0].filename)] += stat.size
-    lines = [f"live at response time: {total / 1024:.0f} KiB (allocated during the request)"]
+    trail = ", ".join(f"{level / 1024:.0f}" for level in levels)
+    lines = [
+        f"live at the highest checkpoint: {total / 1024:.0f} KiB allocated during the request "
+        f"and alive (the request's peak: {peak / 1024:.0f} KiB)",
+        f"checkpoints (each level built, then the response), KiB: {trail}",
+    ]
     lines += [
         f"  {size / 1024:8.0f} KiB {size / total:6.1%}  {p}" for p, size in by_package.most_common()
     ]
     lines.append("\ntop lines")
-    by_line = snapshots[0].statistics("lineno")[:20]
+    by_line = filtered.statistics("lineno")[:20]
     lines += [
         f"  {s.size / 1024:8.0f} KiB  {s.traceback[0].filename.rsplit('/site-packages/', 1)[-1]}:"
         f"{s.traceback[0].lineno} ({s.count} blocks)"
@@ -161,7 +191,7 @@ async def run_profiles(
     async with running_gateway(gateway_settings(), transport=MemoryTransport(recording)) as app:
         for name, query, count in (("small", SMALL, requests * 10), ("nested", NESTED, requests)):
             summary, tree = await profile_cpu(app, query, count)
-            memory = await live_at_response(app, query)
+            memory = await live_at_peak(app, query)
             header = f"# gateway CPU profile: {name} query, {resources} resources\n\n"
             (out / f"profile-{name}.txt").write_text(header + summary + "\n" + memory)
             (out / f"profile-{name}-tree.txt").write_text(tree)
