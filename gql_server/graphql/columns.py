@@ -32,6 +32,7 @@ import asyncio
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cached_property
+from itertools import accumulate
 from typing import Any, cast
 from weakref import ref
 
@@ -208,17 +209,27 @@ class _FieldOf(_Where):
 
 
 class _ItemOf(_Where):
-    """Items of a column of lists, flattened: list i's items start at `starts[i]`."""
+    """Items of a column of lists, flattened in order: list i gave `lengths[i]` items (none
+    when negative: a null or a failed list).
 
-    __slots__ = ("lists", "starts")
+    Where each list starts is worked out only when a path is asked for (an error): kept for
+    every level, those offsets would be one int object per item past 256.
+    """
 
-    def __init__(self, lists: _Where, starts: list[int]) -> None:
+    __slots__ = ("_starts", "lengths", "lists")
+
+    def __init__(self, lists: _Where, lengths: list[int]) -> None:
         self.lists = lists
-        self.starts = starts
+        self.lengths = lengths
+        self._starts: list[int] | None = None
 
     def at(self, index: int) -> Path:
-        owner = bisect_right(self.starts, index) - 1
-        return Path(self.lists.at(owner), index - self.starts[owner], None)
+        starts = self._starts
+        if starts is None:
+            ends = accumulate(max(length, 0) for length in self.lengths)
+            starts = self._starts = [0, *ends][:-1]
+        owner = bisect_right(starts, index) - 1
+        return Path(self.lists.at(owner), index - starts[owner], None)
 
 
 class _Subset(_Where):
@@ -543,10 +554,8 @@ class ColumnExecutor(GatewayExecutor):
         self, site: _Site, return_type: GraphQLList[Any], values: list[Any], where: _Where
     ) -> Any:
         items: list[Any] = []
-        starts: list[int] = []  # where each list's items start in `items`
         lengths: list[int] = []  # -1: null, -2: an error was reported
         for i, value in enumerate(values):
-            starts.append(len(items))
             if value is None or value is Undefined:
                 lengths.append(-1)
                 continue
@@ -570,7 +579,7 @@ class ColumnExecutor(GatewayExecutor):
                 continue
             items += listed
             lengths.append(len(listed))
-        item_where = _ItemOf(where, starts)
+        item_where = _ItemOf(where, lengths)
         item_type = return_type.of_type
         strict = isinstance(item_type, GraphQLNonNull)
 
@@ -603,6 +612,15 @@ class ColumnExecutor(GatewayExecutor):
     ) -> Any:
         if object_type.is_type_of:
             return self._complete_checked_objects(site, object_type, values, where)
+        for value in values:
+            if value is None or value is Undefined or isinstance(value, Exception):
+                break
+        else:
+            # Every value is an object, the common case: no index list, no result list to fill.
+            if not values:
+                return []
+            fields = self._subfields(object_type, site.fields)
+            return self._objects(object_type, fields, values, where)
         completed: list[Any] = [None] * len(values)
         present: list[int] = []
         # `_each_present` without its paths: the common case makes none unless one fails.

@@ -141,7 +141,8 @@ def build() -> Any:
     query.fields["shelf"].resolve = shelf
     query.fields["strictShelves"].resolve = lambda *_: [*data["shelves"], None]
     query.fields["things"].resolve = things
-    query.fields["matrix"].resolve = lambda *_: [[1, 2], [3, None], None, [4]]
+    # An error after an empty and a null list: its path must still name list 3, item 1.
+    query.fields["matrix"].resolve = lambda *_: [[1, 2], [], None, [3, None], [4]]
     query.fields["failing"].resolve = lambda *_: later(RuntimeError("upstream down"))
     query.fields["failingStrict"].resolve = lambda *_: later(RuntimeError("strict down"))
     query.fields["notAList"].resolve = lambda *_: 7
