@@ -107,6 +107,7 @@ async def profile_cpu(app: asgi_call.ASGIApp, query: str, requests: int) -> tupl
     return cpu_summary(root, requests), tree
 
 
+TOP_LINES = 20
 CHECKPOINTS = ((gql_server.graphql.columns, "_rows"), (gql_server.endpoint, "_respond"))
 """Functions after whose every call the traced memory is read: where the executor completes a
 level of objects, and where the endpoint encodes the response."""
@@ -174,7 +175,7 @@ async def live_at_peak(app: asgi_call.ASGIApp, query: str) -> str:
         f"  {size / 1024:8.0f} KiB {size / total:6.1%}  {p}" for p, size in by_package.most_common()
     ]
     lines.append("\ntop lines")
-    by_line = filtered.statistics("lineno")[:20]
+    by_line = filtered.statistics("lineno")[:TOP_LINES]
     lines += [
         f"  {s.size / 1024:8.0f} KiB  {s.traceback[0].filename.rsplit('/site-packages/', 1)[-1]}:"
         f"{s.traceback[0].lineno} ({s.count} blocks)"
