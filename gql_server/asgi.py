@@ -10,7 +10,6 @@ other path, and `/graphql` under a root path, goes through Starlette as usual.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 
 import orjson
@@ -20,8 +19,6 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from .graphql.errors import INTERNAL_MESSAGE, request_error
-
-logger = logging.getLogger("gql_server.asgi")
 
 GRAPHQL_PATH = "/graphql"
 
