@@ -12,6 +12,7 @@ upstream latency, so that what they measure is the GraphQL side:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -76,6 +77,7 @@ class MemoryClient(FactorialClient):
         credential: Credential | None,
         stats: UpstreamStats,
         deadline: float | None = None,
+        parse: Callable[[Any], Any] | None = None,
     ) -> Any:
         url = self.url(path, query)
         key = str(url)
@@ -84,4 +86,4 @@ class MemoryClient(FactorialClient):
             found = self.decoded[key] = orjson.loads(await self.recording.body(url))
         stats.call_started()
         stats.call_finished()
-        return found
+        return found if parse is None else parse(found)

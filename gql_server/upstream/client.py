@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,12 +113,19 @@ class FactorialClient:
         credential: Credential | None,
         stats: UpstreamStats,
         deadline: float | None = None,
+        parse: Callable[[Any], Any] | None = None,
     ) -> Any:
         """A GET that joins an identical one already in flight for the same credential.
 
         `query` is the query string as `encode_query` writes it. Concurrent requests asking
         Factorial the same question with the same credential share one upstream call;
         different credentials never share, so no caller can see an answer given to another.
+
+        `parse`, when given, turns the decoded body into what every sharer gets (the same
+        object: it must not be changed), as soon as the body is decoded. Callers asking the
+        same path parse it alike. Parsing there, not in each caller, means the body's JSON
+        objects are gone before the next upstream answer is read: when many pages arrive
+        together, their bodies are not all held at once waiting for their callers to run.
         """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
@@ -126,7 +133,7 @@ class FactorialClient:
         shared = self._in_flight.get(key)
         if shared is None:
             shared = asyncio.ensure_future(
-                self.send("GET", path, credential, stats, query=query, deadline=deadline)
+                self._get(path, query, credential, stats, deadline, parse)
             )
             self._in_flight[key] = shared
             shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
@@ -137,6 +144,18 @@ class FactorialClient:
             return await asyncio.shield(shared)
         finally:
             stats.shared_finished()
+
+    async def _get(
+        self,
+        path: str,
+        query: str,
+        credential: Credential,
+        stats: UpstreamStats,
+        deadline: float | None,
+        parse: Callable[[Any], Any] | None,
+    ) -> Any:
+        body = await self.send("GET", path, credential, stats, query=query, deadline=deadline)
+        return body if parse is None else parse(body)
 
     async def send(
         self,

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from .client import MAX_PAGE_SIZE, FactorialClient
@@ -66,10 +67,15 @@ class UpstreamSession:
         return future
 
     async def _get_page(self, collection: Collection[R], query: str) -> Page[R]:
-        body = await self.client.get_shared(
-            collection.path, query, self.credential, self.stats, self.deadline
+        page: Page[R] = await self.client.get_shared(
+            collection.path,
+            query,
+            self.credential,
+            self.stats,
+            self.deadline,
+            parse=partial(decode_page, decode=collection.decode),
         )
-        return decode_page(body, collection.decode)
+        return page
 
     async def list_page(
         self,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from gql_server.simulator import Simulator
+from gql_server.upstream import SCHEMAS, Credential, FactorialClient, UpstreamSession
 
 from ..gateway import build_store, open_gateway
 
@@ -39,3 +42,18 @@ async def test_fifty_credentials_never_share() -> None:
     assert sim.total_calls == 50 * DISTINCT_URLS
     assert all(p == {**p, "calls": DISTINCT_URLS, "cached": 0} for p in prices)
     assert sorted(c.credential_kind for c in sim.call_log) == ["api_key"] * 100
+
+
+async def test_a_shared_call_is_decoded_once_for_all_who_joined_it() -> None:
+    """The page is parsed in the shared call, as soon as its body is decoded: every joiner
+    gets the same page, and no body waits in JSON form for its callers to run."""
+    sim = Simulator(build_store(schemas=3))
+    sim.latency = 0.05
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app)) as http:
+        client = FactorialClient(http, base_url="http://factorial.test", api_version="2026-10-01")
+        key = Credential("api_key", "k")
+        sessions = [UpstreamSession(client, key) for _ in range(5)]
+        pages = await asyncio.gather(*(s.list_page(SCHEMAS) for s in sessions))
+    assert sim.total_calls == 1
+    assert all(page is pages[0] for page in pages)
+    assert [r.name for r in pages[0].records] == ["Table 0", "Table 1", "Table 2"]
