@@ -5,8 +5,9 @@ loop, over `inmemory.MemoryTransport` (its whole path runs: endpoint, strawberry
 loaders, upstream client, httpx, JSON). The summary groups self time by package and lists the
 costliest functions; the full call tree is written beside it.
 
-Memory: a tracemalloc snapshot at the highest of the request's checkpoints (each level of
-objects the executor builds, and the response), grouped by package and by line. The request
+Memory: a tracemalloc snapshot at the highest of the request's checkpoints (each upstream page
+decoded, each level of objects the executor builds, and the response), grouped by package and
+by line. The request
 runs twice: once to find that checkpoint, once to take the snapshot there.
 """
 
@@ -24,6 +25,7 @@ from pyinstrument.frame import Frame
 
 import gql_server.endpoint
 import gql_server.graphql.columns
+import gql_server.upstream.session
 
 from . import asgi_call
 from .data import Shape
@@ -108,9 +110,14 @@ async def profile_cpu(app: asgi_call.ASGIApp, query: str, requests: int) -> tupl
 
 
 TOP_LINES = 20
-CHECKPOINTS = ((gql_server.graphql.columns, "_rows"), (gql_server.endpoint, "_respond"))
-"""Functions after whose every call the traced memory is read: where the executor completes a
-level of objects, and where the endpoint encodes the response."""
+CHECKPOINTS = (
+    (gql_server.upstream.session, "decode_page"),
+    (gql_server.graphql.columns, "_rows"),
+    (gql_server.endpoint, "_respond"),
+)
+"""Functions after whose every call the traced memory is read: where an upstream page has
+been decoded (its body and its records both alive), where the executor completes a level of
+objects, and where the endpoint encodes the response."""
 
 
 async def _traced(
@@ -169,7 +176,7 @@ async def live_at_peak(app: asgi_call.ASGIApp, query: str) -> str:
     lines = [
         f"live at the highest checkpoint: {total / 1024:.0f} KiB allocated during the request "
         f"and alive (the request's peak: {peak / 1024:.0f} KiB)",
-        f"checkpoints (each level built, then the response), KiB: {trail}",
+        f"checkpoints (pages decoded, levels built, the response), KiB: {trail}",
     ]
     lines += [
         f"  {size / 1024:8.0f} KiB {size / total:6.1%}  {p}" for p, size in by_package.most_common()
