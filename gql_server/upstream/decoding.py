@@ -66,7 +66,9 @@ def optional_datetime(record: Mapping[str, Any], field: str) -> datetime | None:
 
 
 def require_mapping(raw: object) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
+    # A decoded body's objects are dicts: checked first, that costs 20 ns a record, where
+    # asking the Mapping ABC costs 360.
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise UpstreamBadResponse("Factorial sent a record that is not an object.")
     return raw
 

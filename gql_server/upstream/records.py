@@ -4,6 +4,11 @@ Ids arrive as integers (API versions up to 2026-04-01) or strings (from 2026-07-
 leave as strings; unknown fields are ignored; a resource decodes from the official spec's shape
 (`schema_id`, `attachable_type`, `attachable_id`) and from the community SDK's (`name`,
 `company_id`, `created_at`, `updated_at`), or from both at once.
+
+The three records a nested read makes by the thousand are msgspec structs, frozen and outside
+the cycle collector (they hold only strings, numbers, dates and None, so no cycle can run
+through them): a frozen dataclass's `__init__` sets each field through `object.__setattr__`,
+2.5 us for a resource against 0.1 us, and each instance carries a collector header.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
+
+import msgspec
 
 from .decoding import (
     decode_id,
@@ -26,8 +33,7 @@ from .decoding import (
 R_co = TypeVar("R_co", covariant=True)
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaRecord:
+class SchemaRecord(msgspec.Struct, frozen=True, gc=False):
     """A custom table definition."""
 
     id: str
@@ -37,8 +43,7 @@ class SchemaRecord:
     position: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRecord:
+class ResourceRecord(msgspec.Struct, frozen=True, gc=False):
     """A custom table attached to one owner (usually an employee)."""
 
     id: str
@@ -58,8 +63,7 @@ class ResourceRecord:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class ValueRecord:
+class ValueRecord(msgspec.Struct, frozen=True, gc=False):
     """One row of a custom table."""
 
     id: str
