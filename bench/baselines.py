@@ -1,10 +1,10 @@
 """The baselines of suite (b): the gateway's query subset on plain graphql-core and on Ariadne.
 
 Both serve the same SDL subset over the same per-request sessions and loaders as the gateway
-(`gql_server.loaders.create_loaders` on an `UpstreamSession`), with hand-written resolvers that
-return the loaders' records as they are. The graphql-core app is a one-route Starlette app (the
-gateway's framework) with a document cache and orjson; Ariadne is `ariadne.asgi.GraphQL` as it
-comes (it parses and validates every request).
+(`gql_server.loading.loaders.create_loaders` on an `UpstreamSession`), with hand-written
+resolvers that return the loaders' records as they are. The graphql-core app is a one-route
+Starlette app (the gateway's framework) with a document cache and orjson; Ariadne is
+`ariadne.asgi.GraphQL` as it comes (it parses and validates every request).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gql_server.loaders import Loaders, create_loaders
+from gql_server.loading.loaders import Loaders, create_loaders
 from gql_server.upstream import (
     SCHEMAS,
     FactorialClient,

@@ -26,11 +26,11 @@ from typing import Any
 import orjson
 from graphql import GraphQLSchema, execute, parse
 
-from gql_server.context import build_context
 from gql_server.graphql import build_schema
 from gql_server.graphql.columns import ColumnExecutor
 from gql_server.graphql.execution import is_awaitable
 from gql_server.graphql.rows import encode
+from gql_server.loading.context import build_context
 
 from . import asgi_call, baselines
 from .data import Shape

@@ -23,8 +23,8 @@ import orjson
 from pyinstrument import Profiler
 from pyinstrument.frame import Frame
 
-import gql_server.endpoint
 import gql_server.graphql.columns
+import gql_server.http.endpoint
 import gql_server.upstream.session
 
 from . import asgi_call
@@ -113,7 +113,7 @@ TOP_LINES = 20
 CHECKPOINTS = (
     (gql_server.upstream.session, "decode_page"),
     (gql_server.graphql.columns, "_rows"),
-    (gql_server.endpoint, "_respond"),
+    (gql_server.http.endpoint, "_respond"),
 )
 """Functions after whose every call the traced memory is read: where an upstream page has
 been decoded (its body and its records both alive), where the executor completes a level of

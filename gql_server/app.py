@@ -16,18 +16,18 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .access import RequestObserver
-from .asgi import GRAPHQL_PATH, GatewayApp
-from .budget import upstream_budget
 from .config import Settings
-from .endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
-from .graphiql import ASSETS_PATH, content_security_policy, graphiql_html
 from .graphql import build_schema
 from .graphql.document import DocumentCache
-from .limits import OperationLimits, limited_parser
-from .metrics import Metrics
-from .persisted import PersistedQueries, load_manifest
-from .security import cors_middleware
+from .http.access import RequestObserver
+from .http.asgi import GRAPHQL_PATH, GatewayApp
+from .http.budget import upstream_budget
+from .http.endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
+from .http.graphiql import ASSETS_PATH, content_security_policy, graphiql_html
+from .http.limits import OperationLimits, limited_parser
+from .http.persisted import PersistedQueries, load_manifest
+from .http.security import cors_middleware
+from .telemetry.metrics import Metrics
 from .upstream import ClientOptions, Credential, FactorialClient
 from .upstream.retry import RetryPolicy
 

@@ -11,7 +11,7 @@ from types import FrameType
 import uvicorn
 from starlette.applications import Starlette
 
-from .logs import configure_logging
+from .telemetry.logs import configure_logging
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

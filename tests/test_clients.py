@@ -19,7 +19,7 @@ import pytest
 
 from gql_server.app import create_app
 from gql_server.config import Settings
-from gql_server.graphiql import asset_paths
+from gql_server.http.graphiql import asset_paths
 from gql_server.simulator import Simulator, SimulatorStore
 
 from .gateway import build_store

@@ -19,8 +19,8 @@ import uvicorn
 from gql_server.app import create_app
 from gql_server.cli import GracefulServer
 from gql_server.config import Settings
-from gql_server.logs import configure_logging
 from gql_server.simulator import Fault, Simulator
+from gql_server.telemetry.logs import configure_logging
 
 from .gateway import API_KEY, UPSTREAM_URL, build_store, open_gateway
 from .live_server import serve

@@ -1,4 +1,13 @@
-"""GraphQL: the types, roots, errors and schema of the gateway."""
+"""GraphQL: the schema, its types and resolvers, errors, the cost estimate and the executors.
+
+Owns the GraphQL surface (`types`, `table`, `query`, `mutation`, `schema`), connections and
+listing, the error family (`errors`), the document cache (`document`), the cost estimate
+(`cost`) and execution: the column executor for queries (`columns`, `completion`, `positions`,
+`rows`, with the links' batch forms in `batched`) and graphql-core's for mutations
+(`execution`).
+
+May import `loading` and `upstream`; never `http` (contracts in pyproject.toml).
+"""
 
 from .errors import BadRequest, BadUserInput, GatewayError, QueryTooComplex, format_error
 from .schema import build_schema, export_sdl

@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from ..batch_loader import BatchLoader
+from ..loading.batch_loader import BatchLoader
 
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V")

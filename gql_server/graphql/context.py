@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from ..context import Context
+from ..loading.context import Context
 
 Info = strawberry.Info[Context, None]

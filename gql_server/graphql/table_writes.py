@@ -10,7 +10,7 @@ from typing import Any
 
 import strawberry
 
-from ..context import Context
+from ..loading.context import Context
 from ..upstream import UpstreamError
 from ..upstream.cell_values import CHOICE_TYPES, CellValueError, TypedInput, encode_cell
 from ..upstream.custom_fields import CELLS, VALUE_TYPE, CellRecord, FieldRecord

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import strawberry
 
-from ..context import Context
+from ..loading.context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
 from .batched import batched, load_each
 from .connection import Connection, Window

@@ -1,5 +1,10 @@
 """A faithful fake of Factorial's custom resources API (and the custom fields and employees
-endpoints that hold a table's columns, cells and owners), for demos, tests and benchmarks."""
+endpoints that hold a table's columns, cells and owners), for demos, tests and benchmarks.
+
+Imports nothing else of gql_server, so that a misreading of Factorial's wire format shows up
+as a failing test rather than two halves agreeing by construction (contracts in
+pyproject.toml).
+"""
 
 from __future__ import annotations
 

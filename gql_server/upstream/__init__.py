@@ -1,6 +1,7 @@
 """The Factorial REST client: HTTP, auth, pagination, errors and record decoding.
 
-Knows nothing of GraphQL; everything a caller needs is re-exported here.
+Knows nothing of GraphQL, HTTP serving or loading, and imports no other package of
+gql_server (contracts in pyproject.toml); everything a caller needs is re-exported here.
 """
 
 from .client import MAX_PAGE_SIZE, ClientOptions, FactorialClient

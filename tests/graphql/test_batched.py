@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import gql_server.endpoint
+import gql_server.http.endpoint
 from gql_server.graphql.execution import GatewayExecutor
 from gql_server.simulator import Fault, Simulator
 from gql_server.simulator.demo import build_demo_store
@@ -38,7 +38,7 @@ async def _run(query: str, fault: Fault | None, *, per_object: bool) -> tuple[An
     async with open_gateway(sim) as gateway:
         if per_object:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(gql_server.endpoint, "ColumnExecutor", GatewayExecutor)
+                patch.setattr(gql_server.http.endpoint, "ColumnExecutor", GatewayExecutor)
                 body = await gateway.query(query)
         else:
             body = await gateway.query(query)
@@ -66,7 +66,7 @@ async def test_batch_and_per_object_forms_agree(query: str, fault: Fault | None)
 async def test_the_gateway_resolves_a_level_of_links_in_one_call() -> None:
     """Through the endpoint, a resource's rows come from one batch call for the whole level;
     graphql-core's executor calls the per-object form once per resource."""
-    from gql_server.loaders import Loaders
+    from gql_server.loading.loaders import Loaders
 
     calls = {"per_object": 0, "batch": 0}
     per_object, batch = Loaders.values_of, Loaders.rows_of

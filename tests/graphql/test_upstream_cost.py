@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from gql_server.batch_loader import BatchLoader
+from gql_server.loading.batch_loader import BatchLoader
 from gql_server.simulator import ResourceRow, SimulatorStore
 
 from ..gateway import build_store, open_gateway

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..upstream import FactorialClient, UpstreamSession, UpstreamStats
+from ..upstream.credentials import Credential
 from .loaders import Loaders, create_loaders
-from .upstream import FactorialClient, UpstreamSession, UpstreamStats
-from .upstream.credentials import Credential
 
 
 @dataclass(slots=True)

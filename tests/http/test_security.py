@@ -10,7 +10,7 @@ import pytest
 
 from gql_server.config import Settings
 
-from .gateway import Gateway, build_store, open_gateway
+from ..gateway import Gateway, build_store, open_gateway
 
 SMALL = "{ schemas { totalCount } }"
 INTROSPECTION = "{ __schema { queryType { name } } }"

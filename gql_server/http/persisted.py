@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import orjson
 
-from .graphql.document import BoundedLRU
+from ..graphql.document import BoundedLRU
 from .request import GraphQLParams, HTTPError, RequestRefused
 
 Mode = Literal["automatic", "registered", "off"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .gateway import Gateway, build_store, open_gateway
-from .graphql.test_table import table_store
+from ..gateway import Gateway, build_store, open_gateway
+from ..graphql.test_table import table_store
 
 DEEP = (
     "{ values { nodes { resource { schema { resources { nodes {"
@@ -89,7 +89,7 @@ async def test_writes_are_estimated_too() -> None:
 
 
 async def test_an_operation_is_estimated_once_per_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gql_server.budget as budget_module
+    import gql_server.http.budget as budget_module
 
     walks: list[int] = []
     real = budget_module.estimate_calls

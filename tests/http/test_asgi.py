@@ -8,9 +8,9 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gql_server.asgi import GatewayApp
+from gql_server.http.asgi import GatewayApp
 
-from .gateway import build_store, open_gateway
+from ..gateway import build_store, open_gateway
 
 
 async def test_every_method_on_graphql_gets_the_endpoints_json_answer() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from .graphql.errors import GatewayError
+from ..graphql.errors import GatewayError
 
 JSON = "application/json"
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from .gateway import Gateway
+from ..gateway import Gateway
 
 SMALL = "{ schemas { totalCount nodes { id name } } }"
 # What Apollo Client sends with a GET; without it a GET acting with the server's key is refused
-# as a possible cross-site request (tests/test_security.py).
+# as a possible cross-site request (tests/http/test_security.py).
 PREFLIGHT = {"content-type": "application/json"}
 
 
@@ -129,7 +129,7 @@ async def test_a_too_large_body_is_413(gateway: Gateway) -> None:
 
 
 async def test_cost_reporting_can_be_turned_off() -> None:
-    from .gateway import build_store, open_gateway
+    from ..gateway import build_store, open_gateway
 
     async with open_gateway(build_store(), gql_report_cost=False) as gw:
         body = await gw.query(SMALL)
@@ -139,7 +139,7 @@ async def test_cost_reporting_can_be_turned_off() -> None:
 async def test_unexpected_errors_are_masked(
     gateway: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gql_server.loaders import Loaders
+    from gql_server.loading.loaders import Loaders
 
     async def explode(self: Loaders) -> None:
         raise RuntimeError("CANARY internal detail")
@@ -177,7 +177,7 @@ async def test_request_errors_follow_the_accepted_media_type(
 async def test_a_field_error_with_data_is_200_for_both_media_types() -> None:
     from gql_server.simulator import Fault, Simulator
 
-    from .gateway import build_store, open_gateway
+    from ..gateway import build_store, open_gateway
 
     sim = Simulator(build_store())
     async with open_gateway(sim) as gw:
@@ -241,7 +241,7 @@ async def test_array_batching_is_off_by_default(gateway: Gateway) -> None:
 
 
 async def test_array_batching_when_configured_is_capped() -> None:
-    from .gateway import build_store, open_gateway
+    from ..gateway import build_store, open_gateway
 
     async with open_gateway(build_store(schemas=2), gql_max_batch_size=3) as gw:
         batch = [

@@ -35,7 +35,7 @@ from graphql import (
     parse,
 )
 
-from .graphql.errors import QueryTooComplex
+from ..graphql.errors import QueryTooComplex
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 

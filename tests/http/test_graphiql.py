@@ -6,11 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from gql_server.graphiql import asset_paths
+from gql_server.http.graphiql import asset_paths
 
-from .gateway import build_store, open_gateway
+from ..gateway import build_store, open_gateway
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 

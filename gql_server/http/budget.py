@@ -8,11 +8,11 @@ from collections.abc import Hashable, Mapping
 import orjson
 from graphql import DocumentNode
 
+from ..graphql.cost import estimate_calls
+from ..graphql.errors import QueryTooComplex
+from ..upstream import RESOURCES, SCHEMAS, VALUES, FactorialClient
+from ..upstream.custom_fields import CELLS, EMPLOYEES, FIELDS, OPTIONS
 from .endpoint import OperationRequest, PreExecutionCheck
-from .graphql.cost import estimate_calls
-from .graphql.errors import QueryTooComplex
-from .upstream import RESOURCES, SCHEMAS, VALUES, FactorialClient
-from .upstream.custom_fields import CELLS, EMPLOYEES, FIELDS, OPTIONS
 
 PATHS = {
     "schemas": SCHEMAS.path,

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
+from ..upstream import Collection, UpstreamSession, fetch_all
 from .batch_loader import BatchFunction
-from .upstream import Collection, UpstreamSession, fetch_all
 
 R = TypeVar("R")
 T = TypeVar("T")

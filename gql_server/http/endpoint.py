@@ -34,18 +34,18 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ..graphql.columns import ColumnExecutor
+from ..graphql.document import DocumentCache
+from ..graphql.errors import GatewayError, format_error, request_error
+from ..graphql.execution import is_awaitable
+from ..graphql.rows import encode
+from ..loading.context import build_context
+from ..telemetry.logs import REQUEST_ID
+from ..upstream import Credential, FactorialClient
 from .access import NoRequestObserver, RequestObserver, record_request
-from .context import build_context
-from .graphql.columns import ColumnExecutor
-from .graphql.document import DocumentCache
-from .graphql.errors import GatewayError, format_error, request_error
-from .graphql.execution import is_awaitable
-from .graphql.rows import encode
-from .logs import REQUEST_ID
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
 from .security import check_csrf, check_host
-from .upstream import Credential, FactorialClient
 
 logger = logging.getLogger("gql_server.endpoint")
 

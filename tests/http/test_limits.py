@@ -13,8 +13,8 @@ from gql_server.app import create_app
 from gql_server.config import Settings
 from gql_server.simulator import Simulator
 
-from .gateway import Gateway, build_store, open_gateway
-from .live_server import serve
+from ..gateway import Gateway, build_store, open_gateway
+from ..live_server import serve
 
 GQLR = "application/graphql-response+json"
 # Refusals must cost milliseconds; the bound is generous for a shared, noisy machine.
@@ -175,7 +175,7 @@ async def test_limits_are_configurable() -> None:
 
 
 async def test_real_queries_fit_the_defaults(gw: Gateway) -> None:
-    from gql_server.graphiql import EXAMPLE_QUERY
+    from gql_server.http.graphiql import EXAMPLE_QUERY
 
     for query in (
         EXAMPLE_QUERY,

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from .graphql.errors import INTERNAL_MESSAGE, request_error
+from ..graphql.errors import INTERNAL_MESSAGE, request_error
 
 GRAPHQL_PATH = "/graphql"
 

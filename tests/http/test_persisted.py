@@ -13,7 +13,7 @@ import pytest
 from gql_server.app import create_app
 from gql_server.config import Settings
 
-from .gateway import Gateway, build_store, open_gateway
+from ..gateway import Gateway, build_store, open_gateway
 
 QUERY = "query Tables { schemas { totalCount nodes { id } } }"
 GQLR = "application/graphql-response+json"

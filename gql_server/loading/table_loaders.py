@@ -13,10 +13,8 @@ import asyncio
 from collections import defaultdict
 from functools import cached_property
 
-from .batch_loader import BatchLoader
-from .lookups import by_ids, chunked
-from .upstream import UpstreamSession, fetch_all
-from .upstream.custom_fields import (
+from ..upstream import UpstreamSession, fetch_all
+from ..upstream.custom_fields import (
     CELLS,
     COLUMNS,
     EMPLOYEES,
@@ -28,6 +26,8 @@ from .upstream.custom_fields import (
     FieldRecord,
     OptionRecord,
 )
+from .batch_loader import BatchLoader
+from .lookups import by_ids, chunked
 
 
 def _position(field: FieldRecord, order: int) -> tuple[int, int]:

@@ -16,10 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
 from typing import TypeVar, cast
 
-from .batch_loader import BatchLoader
-from .lookups import Once, by_ids, chunked
-from .table_loaders import TableLoaders
-from .upstream import (
+from ..upstream import (
     RESOURCES,
     SCHEMAS,
     VALUES,
@@ -29,6 +26,9 @@ from .upstream import (
     ValueRecord,
     fetch_all,
 )
+from .batch_loader import BatchLoader
+from .lookups import Once, by_ids, chunked
+from .table_loaders import TableLoaders
 
 R = TypeVar("R")
 T = TypeVar("T")
