@@ -50,8 +50,16 @@ FIELDS, OPTIONS, CELLS, EMPLOYEES = "fields", "options", "cells", "employees"
 TYPED_MEMBERS = {"text", "date", "number", "cents", "boolean", "choice", "choices", "field"}
 CHOICE_MEMBERS = {"choice", "choices"}
 # The reads a write makes before it writes: a row's table's columns, definitions and options
-# (createValue); the row, its resource, those three and the row's cells (updateCell).
-WRITE_READS = {"createValue": 3, "updateCell": 6}
+# (createValue); the row, its resource, those three and the row's cells (updateCell); the
+# table, its columns and their definitions, and the new column read back (createField); the
+# column and its options (createOption); the table, its columns and definitions (deleteField).
+WRITE_READS = {
+    "createValue": 3,
+    "updateCell": 6,
+    "createField": 4,
+    "createOption": 2,
+    "deleteField": 3,
+}
 
 # (parent type, field) -> the type of object the field leads to, for the fields that cost.
 ROOT_LISTS = {"schemas": "Schema", "resources": "Resource", "values": "CustomResourcesValue"}
@@ -61,6 +69,9 @@ MUTATIONS = {
     "createSchema": "Schema",
     "createValue": "CustomResourcesValue",
     "updateCell": "Cell",
+    "createField": "Field",
+    "createOption": "FieldOption",
+    "deleteField": "Field",
 }
 CONNECTION_FIELDS = {"nodes", "edges", "node"}
 # A link from a row back to the parent it was listed under.

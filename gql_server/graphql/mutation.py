@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 import strawberry
@@ -10,7 +9,9 @@ import strawberry
 from ..upstream import SCHEMAS, VALUES, SchemaRecord, UpstreamSession, ValueRecord
 from .context import Info
 from .errors import BadUserInput
-from .table import Cell
+from .inputs import checked_text, wire_id
+from .table import Cell, Field, FieldOption
+from .table_design import create_field, create_option, delete_field
 from .table_writes import (
     CellInput,
     CellValueInput,
@@ -25,7 +26,6 @@ from .table_writes import (
 )
 from .types import CustomResourcesValue, Schema
 
-_ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_NAME_LENGTH = 255
 MAX_VALUE_LENGTH = 65_535
 
@@ -62,23 +62,6 @@ class UpdateCellInput:
     slug: str | None = None
 
 
-def wire_id(session: UpstreamSession, value: str, field: str) -> int | str:
-    """An id as this API version's JSON carries it, or BAD_USER_INPUT naming the field."""
-    text = str(value).strip()
-    encoded = session.client.encode_id(text) if _ID_SHAPE.match(text) else None
-    if encoded is None:
-        raise BadUserInput(f"`{field}` is not a valid id.", field)
-    return encoded
-
-
-def checked_text(value: str, field: str, limit: int, *, allow_blank: bool = False) -> str:
-    if not allow_blank and not value.strip():
-        raise BadUserInput(f"`{field}` must not be blank.", field)
-    if len(value) > limit:
-        raise BadUserInput(f"`{field}` is longer than {limit} characters.", field)
-    return value
-
-
 def schema_body(session: UpstreamSession, data: CreateSchemaInput) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": checked_text(data.name, "input.name", MAX_NAME_LENGTH).strip(),
@@ -108,6 +91,18 @@ def value_body(
 
 @strawberry.type
 class Mutation:
+    create_field: Field | None = strawberry.mutation(
+        resolver=create_field,
+        description="Add a column to a table (checked before anything is written).",
+    )
+    create_option: FieldOption | None = strawberry.mutation(
+        resolver=create_option, description="Add a choice to a single or multiple choice column."
+    )
+    delete_field: Field | None = strawberry.mutation(
+        resolver=delete_field,
+        description="Delete a column of a table, with its cells; answers the column as it was.",
+    )
+
     @strawberry.mutation(description="Create a custom table definition.")
     async def create_schema(self, info: Info, input: CreateSchemaInput) -> Schema | None:
         context = info.context

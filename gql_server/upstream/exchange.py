@@ -58,6 +58,8 @@ async def exchange(
         raise UpstreamUnavailable() from None
     if not 200 <= status < 300:
         raise error_for_status(status, headers, raw)
+    if status == 204:
+        return status, None  # No Content: a DELETE may answer so
     if "json" not in headers.get("content-type", "application/json"):
         raise UpstreamBadResponse()
     try:

@@ -152,6 +152,17 @@ class UpstreamSession:
         )
         return collection.decode(body)
 
+    async def delete(self, collection: Collection[Any], record_id: str) -> None:
+        """DELETE one record; never retried, like every write. Whatever body Factorial sends
+        back (the record, or nothing) is not needed."""
+        await self.client.send(
+            "DELETE",
+            f"{collection.path}/{record_id}",
+            self.credential,
+            self.stats,
+            deadline=self.deadline,
+        )
+
     def known_size(self, collection: Collection[Any]) -> int | None:
         """The whole collection's size last seen with this credential, if any."""
         if self.credential is None:
