@@ -17,7 +17,8 @@ from graphql import (
     validate,
 )
 
-from .errors import GatewayError, QueryTooComplex
+from .errors import GatewayError, QueryTooComplex, code_of_graphql_error
+from .input_errors import literal_field
 
 Parse = Callable[[str], DocumentNode]
 V = TypeVar("V")
@@ -113,6 +114,11 @@ class DocumentCache:
             return PreparedDocument(
                 None, (GraphQLError(too_deep.message, original_error=too_deep),)
             )
+        for invalid in errors:
+            if code_of_graphql_error(invalid) == "BAD_USER_INPUT":
+                field = literal_field(document, invalid)
+                if field is not None:
+                    invalid.extensions = {**(invalid.extensions or {}), "field": field}
         entry = PreparedDocument(document, tuple(errors))
         self._entries.put(query, entry)
         return entry

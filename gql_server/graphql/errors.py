@@ -14,6 +14,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from ..upstream import UpstreamBadInput, UpstreamError, UpstreamRateLimited
+from .input_errors import variable_field
 
 logger = logging.getLogger("gql_server.errors")
 
@@ -60,7 +61,7 @@ class BadRequest(GatewayError):
     code = "BAD_REQUEST"
 
 
-def _code_of_graphql_error(error: GraphQLError) -> str:
+def code_of_graphql_error(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     if any(fragment in error.message for fragment in _INPUT_MESSAGES):
@@ -86,7 +87,13 @@ def format_error(error: GraphQLError, request_id: str | None = None) -> dict[str
         # graphql-core's own errors (possibly wrapped, as in variable coercion) describe only
         # the client's document and variables.
         message = error.message
-        extensions = {"code": _code_of_graphql_error(error)}
+        extensions = {"code": code_of_graphql_error(error)}
+        if extensions["code"] == "BAD_USER_INPUT":
+            # Named at validation (document.py) for values written in the document; a
+            # variable that does not coerce is named by its message.
+            named = (error.extensions or {}).get("field") or variable_field(message)
+            if named is not None:
+                extensions["field"] = named
     else:
         logger.error(
             "unexpected error in a resolver",

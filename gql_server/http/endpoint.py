@@ -51,6 +51,8 @@ logger = logging.getLogger("gql_server.endpoint")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_BODY_BYTES = 1024 * 1024
+# The price of a request refused before execution: every response reports one.
+NO_CALLS: dict[str, float | int] = {"calls": 0, "cached": 0, "retries": 0, "waitMs": 0.0}
 
 __all__ = [
     "GRAPHQL_RESPONSE",
@@ -217,7 +219,7 @@ class GraphQLEndpoint:
             outcome = await self.run(request, params, credential, request_id)
         except HTTPError as error:
             logger.info("request refused: %s", error.message, extra={"request_id": request_id})
-            payload = {"errors": [request_error("BAD_REQUEST", error.message)]}
+            payload = self._unpriced({"errors": [request_error("BAD_REQUEST", error.message)]})
             request.state.graphql_payloads = [payload]
             return _respond(payload, error.status, media_type or JSON, request_id, error.headers)
         status = 200
@@ -239,7 +241,7 @@ class GraphQLEndpoint:
             prepared = self.documents.prepare(resolved.query)
             if prepared.document is None or prepared.errors:
                 errors = [format_error(e, request_id) for e in prepared.errors]
-                return Outcome({"errors": errors}, 400)
+                return Outcome(self._unpriced({"errors": errors}), 400)
             self.persisted.remember(resolved)
             operation = get_operation_ast(prepared.document, params.operation_name)
             if operation is None:
@@ -251,8 +253,15 @@ class GraphQLEndpoint:
         except GatewayError as refusal:
             status = refusal.status if isinstance(refusal, RequestRefused) else 400
             error = GraphQLError(refusal.message, original_error=refusal)
-            return Outcome({"errors": [format_error(error, request_id)]}, status)
+            payload = {"errors": [format_error(error, request_id)]}
+            return Outcome(self._unpriced(payload), status)
         return await self.execute(request, params, prepared.document, credential, request_id)
+
+    def _unpriced(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A refusal's payload, with the price of what did not run: nothing upstream."""
+        if self.options.report_cost:
+            payload["extensions"] = {"upstream": dict(NO_CALLS)}
+        return payload
 
     async def execute(
         self,

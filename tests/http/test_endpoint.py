@@ -128,12 +128,40 @@ async def test_a_too_large_body_is_413(gateway: Gateway) -> None:
     assert response.status_code == 413
 
 
+REFUSED = [
+    ({"query": "{ schemas { "}, "GRAPHQL_PARSE_FAILED"),
+    ({"query": "{ nope }"}, "GRAPHQL_VALIDATION_FAILED"),
+    ({"query": "{ " + "a: __typename " * 40 + "}"}, "QUERY_TOO_COMPLEX"),
+    ({"query": "query A { __typename }", "operationName": "B"}, "BAD_REQUEST"),
+    (
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}},
+        "PERSISTED_QUERY_NOT_FOUND",
+    ),
+    ({"variables": {}}, "BAD_REQUEST"),
+]
+
+
+@pytest.mark.parametrize(("body", "code"), REFUSED)
+async def test_refusals_carry_the_price_of_nothing(
+    gateway: Gateway, body: dict[str, object], code: str
+) -> None:
+    response = await gateway.http.post("/graphql", json=body)
+    answer = response.json()
+    assert answer["errors"][0]["extensions"]["code"] == code
+    assert answer["extensions"] == {
+        "upstream": {"calls": 0, "cached": 0, "retries": 0, "waitMs": 0.0}
+    }
+    assert gateway.sim.calls == {}
+
+
 async def test_cost_reporting_can_be_turned_off() -> None:
     from ..gateway import build_store, open_gateway
 
     async with open_gateway(build_store(), gql_report_cost=False) as gw:
         body = await gw.query(SMALL)
         assert "extensions" not in body
+        refused = await gw.query("{ nope }")
+        assert "extensions" not in refused
 
 
 async def test_unexpected_errors_are_masked(
