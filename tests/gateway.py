@@ -103,4 +103,10 @@ def build_store(
         count = values_per_resource(i) if callable(values_per_resource) else values_per_resource
         for _ in range(count):
             store.add_value(resource_id=resource.id)
+    if owner_type == "Employee":
+        # Last, and with ids of their own, so the records above keep their ids.
+        for owner in range(owner_start, owner_start + min(owners, resources)):
+            store.add_employee(
+                id=owner, access_id=owner, first_name="Employee", last_name=str(owner)
+            )
     return store

@@ -50,12 +50,18 @@ class Cursor:
 
 
 def check_first(first: int | None) -> int:
-    """The page size a client asked for, capped at 100; negative sizes are refused."""
+    """The page size a client asked for: 0 to 100 (Factorial's page size), never cut silently."""
     if first is None:
         return DEFAULT_FIRST
     if first < 0:
         raise BadUserInput("`first` must not be negative.", "first")
-    return min(first, MAX_FIRST)
+    if first > MAX_FIRST:
+        raise BadUserInput(
+            f"`first` takes at most {MAX_FIRST}: read further pages with "
+            "`after: pageInfo.endCursor`.",
+            "first",
+        )
+    return first
 
 
 def check_ids(ids: Sequence[str] | None, argument: str) -> list[str]:

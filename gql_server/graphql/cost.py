@@ -49,12 +49,13 @@ FIELDS, OPTIONS, CELLS, EMPLOYEES = "fields", "options", "cells", "employees"
 # Cell members that need the cell's column (its type) to resolve.
 TYPED_MEMBERS = {"text", "date", "number", "cents", "boolean", "choice", "choices", "field"}
 CHOICE_MEMBERS = {"choice", "choices"}
-# The reads a write makes before it writes: a row's table's columns, definitions and options
-# (createValue); the row, its resource, those three and the row's cells (updateCell); the
-# table, its columns and their definitions, and the new column read back (createField); the
-# column and its options (createOption); the table, its columns and definitions (deleteField).
+# The reads a write makes before it writes: the table, the employee, the table's columns,
+# definitions and options (createValue); the row, its resource, the columns, definitions and
+# options and the row's cells (updateCell); the table, its columns and their definitions, and
+# the new column read back (createField); the column and its options (createOption); the
+# table, its columns and definitions (deleteField).
 WRITE_READS = {
-    "createValue": 3,
+    "createValue": 5,
     "updateCell": 6,
     "createField": 4,
     "createOption": 2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
 
 import strawberry
@@ -21,6 +22,8 @@ from .table_writes import (
     in_input,
     in_list,
     plan_cells,
+    require_employee,
+    require_table,
     upsert_cell,
     write_cells,
 )
@@ -125,8 +128,12 @@ class Mutation:
             context.loaders.prime_values([record])
             return cast("CustomResourcesValue", record)
         schema_id = str(wire_id(session, input.schema_id, "input.schemaId"))
-        wire_id(session, input.employee_id, "input.employeeId")
+        employee_id = str(wire_id(session, input.employee_id, "input.employeeId"))
         check_cell_shapes(input.cells, in_list("input.cells"), "input.cells")
+        # One round: the table and the employee are looked up together.
+        await asyncio.gather(
+            require_table(context, schema_id), require_employee(context, employee_id)
+        )
         planned = await plan_cells(context, schema_id, input.cells, in_list("input.cells"))
         check_required(planned, await context.loaders.table.columns_of(schema_id), "input.cells")
         first, rest = planned[0], planned[1:]

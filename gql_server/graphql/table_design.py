@@ -13,15 +13,13 @@ from typing import cast
 
 import strawberry
 
-from ..loading.context import Context
-from ..upstream import SchemaRecord
 from ..upstream.cell_values import CHOICE_TYPES
 from ..upstream.custom_fields import COLUMNS, FIELDS, OPTIONS, FieldRecord, OptionRecord
 from .context import Info
 from .errors import BadUserInput
 from .inputs import checked_text, wire_id
 from .table import Field, FieldOption, FieldType
-from .table_writes import NotFound
+from .table_writes import NotFound, require_table
 
 MAX_LABEL_LENGTH = 255
 MAX_OPTIONS = 100
@@ -106,13 +104,6 @@ def _check_field_shape(data: CreateFieldInput) -> list[str]:
     return labels
 
 
-async def _table(context: Context, schema_id: str) -> SchemaRecord:
-    schema: SchemaRecord | None = await context.loaders.schemas.load(schema_id)
-    if schema is None:
-        raise NotFound("There is no such table.", field="input.schemaId")
-    return schema
-
-
 async def create_field(info: Info, input: CreateFieldInput) -> Field:
     """POST the column after checking the input and the table; the new column, read back."""
     context = info.context
@@ -120,7 +111,7 @@ async def create_field(info: Info, input: CreateFieldInput) -> Field:
     options = _check_field_shape(input)
     schema_id = str(wire_id(session, input.schema_id, "input.schemaId"))
     company = wire_id(session, input.company_id, "input.companyId") if input.company_id else None
-    schema = await _table(context, schema_id)
+    schema = await require_table(context, schema_id)
     label = _label(input.label, "input.label")
     columns = await context.loaders.table.columns_of(schema_id)
     if any(column.label.casefold() == label.casefold() for column in columns):
@@ -191,7 +182,7 @@ async def delete_field(info: Info, input: DeleteFieldInput) -> Field:
     schema_id = str(wire_id(context.session, input.schema_id, "input.schemaId"))
     if input.field_id is not None:
         wire_id(context.session, input.field_id, "input.fieldId")
-    await _table(context, schema_id)
+    await require_table(context, schema_id)
     table = context.loaders.table
     columns = await table.columns_of(schema_id)
     if input.field_id is not None:

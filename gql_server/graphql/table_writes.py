@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 
 from ..loading.context import Context
-from ..upstream import UpstreamError
+from ..upstream import SchemaRecord, UpstreamError, UpstreamForbidden
 from ..upstream.cell_values import CHOICE_TYPES, CellValueError, TypedInput, encode_cell
 from ..upstream.custom_fields import CELLS, VALUE_TYPE, CellRecord, FieldRecord
 from .errors import BadUserInput, GatewayError
@@ -60,6 +60,25 @@ class PlannedCell:
 
 class NotFound(GatewayError):
     code = "NOT_FOUND"
+
+
+async def require_table(context: Context, schema_id: str) -> SchemaRecord:
+    """The table `input.schemaId` names, or NOT_FOUND."""
+    schema: SchemaRecord | None = await context.loaders.schemas.load(schema_id)
+    if schema is None:
+        raise NotFound("There is no such table.", field="input.schemaId")
+    return schema
+
+
+async def require_employee(context: Context, employee_id: str) -> None:
+    """NOT_FOUND unless `input.employeeId` is an employee; a credential that may not read
+    employees leaves the check to Factorial's own."""
+    try:
+        employee = await context.loaders.table.employees.load(employee_id)
+    except UpstreamForbidden:
+        return
+    if employee is None:
+        raise NotFound("There is no such employee.", field="input.employeeId")
 
 
 Place = Callable[[int, str], str]

@@ -9,6 +9,7 @@ methods serve graphql-core's executor (mutations).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ import strawberry
 
 from ..loading.context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
+from ..upstream.custom_fields import FieldRecord
 from .batched import batched, load_each
 from .connection import Connection, Window
 from .context import Info
@@ -59,6 +61,19 @@ async def _resources_of_values(values: list[ValueRecord], context: Context) -> l
 
 async def _cells_of_values(values: list[ValueRecord], context: Context) -> list[Any]:
     return await load_each(context.loaders.table.cells, [v.id for v in values])
+
+
+async def _check_column(
+    info: Info, row: ValueRecord, argument: str, matches: Callable[[FieldRecord], bool]
+) -> None:
+    """BAD_USER_INPUT naming `argument` unless it names a column of the row's table: a typo
+    in `cell(slug:)` must not read as an empty cell."""
+    loaders = info.context.loaders
+    resource = await loaders.resources.load(row.resource_id)
+    if resource is None or resource.schema_id is None:
+        return
+    if not any(matches(f) for f in await loaders.table.columns_of(resource.schema_id)):
+        raise BadUserInput(f"`{argument}` is not a column of this row's table.", argument)
 
 
 @strawberry.type(name="Schema", description="A custom table definition on the employee profile.")
@@ -152,11 +167,15 @@ class CustomResourcesValue:
         cells = await table.cells.load(root.id)
         if field_id is not None:
             wanted = str(field_id).strip()
-            return cast("Cell | None", next((c for c in cells if c.field_id == wanted), None))
+            found = next((c for c in cells if c.field_id == wanted), None)
+            if found is None:
+                await _check_column(info, root, "fieldId", lambda f: f.id == wanted)
+            return cast("Cell | None", found)
         fields = await table.fields.load_many([c.field_id for c in cells])
         for cell, field in zip(cells, fields, strict=True):
             if field is not None and field.slug == slug:
                 return cast("Cell", cell)
+        await _check_column(info, root, "slug", lambda f: f.slug == slug)
         return None
 
     @strawberry.field(description="The employee the row belongs to (null for other owners).")

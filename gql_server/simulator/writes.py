@@ -46,8 +46,9 @@ def _check_field(
 def create_value(store: SimulatorStore, body: Mapping[str, Any]) -> ValueRow:
     """Create a value row and its cell (a `custom_fields/values` record of the new row).
 
-    The owning resource is `custom_resource_id` when given (it must belong to `schema_id`),
-    else the employee's resource of that schema, created when there is none yet.
+    The employee must exist, as in Factorial. The owning resource is `custom_resource_id`
+    when given (it must belong to `schema_id`), else the employee's resource of that schema,
+    created when there is none yet.
     """
     read = BodyReader(body)
     schema_id = read.id("schema_id")
@@ -55,6 +56,8 @@ def create_value(store: SimulatorStore, body: Mapping[str, Any]) -> ValueRow:
     field_id = read.id("field_id")
     value = read.text("value")
     resource_id = read.id("custom_resource_id", required=False)
+    if employee_id is not None and employee_id not in store.employees:
+        read.fail("employee_id", "employee_id does not exist")
     if schema_id is not None and schema_id not in store.schemas:
         read.fail("schema_id", "schema_id does not exist")
     elif resource_id is not None:

@@ -185,11 +185,17 @@ async def test_bad_arguments_are_refused_before_any_upstream_call(
     assert gateway.sim.total_calls == 0
 
 
-async def test_first_is_capped_at_100() -> None:
+async def test_first_above_100_is_refused_never_cut() -> None:
     async with open_gateway(build_store(resources=150)) as gw:
-        data = await gw.data("{ resources(first: 500) { nodes { id } pageInfo { hasNextPage } } }")
+        data = await gw.data("{ resources(first: 100) { nodes { id } pageInfo { hasNextPage } } }")
         assert len(data["resources"]["nodes"]) == 100
         assert data["resources"]["pageInfo"]["hasNextPage"] is True
+        assert gw.sim.total_calls == 1
+        body = await gw.query("{ resources(first: 500) { nodes { id } } }")
+        assert body["data"] == {"resources": None}
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+        assert "at most 100" in error["message"] and "endCursor" in error["message"]
         assert gw.sim.total_calls == 1
 
 

@@ -117,13 +117,32 @@ async def test_one_cell_by_field_id_or_slug(gateway: Gateway, store: SimulatorSt
     field = next(f for f in store.fields.values() if f.label_text == "Condition")
     data = await gateway.data(
         "query($v: ID!, $f: ID!, $s: String!) { value(id: $v) { "
-        "a: cell(fieldId: $f) { number } b: cell(slug: $s) { number } "
-        'c: cell(slug: "nope") { number } } }',
+        "a: cell(fieldId: $f) { number } b: cell(slug: $s) { number } } }",
         {"v": str(row), "f": str(field.id), "s": field.slug},
     )
-    assert data["value"] == {"a": {"number": 4}, "b": {"number": 4}, "c": None}
+    assert data["value"] == {"a": {"number": 4}, "b": {"number": 4}}
     body = await gateway.query(f'{{ value(id: "{row}") {{ cell {{ id }} }} }}')
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_column_the_table_lacks_is_an_error_an_empty_cell_is_null(
+    gateway: Gateway, store: SimulatorStore
+) -> None:
+    row = next(iter(store.values))
+    notes = next(f for f in store.fields.values() if f.label_text == "Notes")
+    store.cells[:] = [c for c in store.cells if (c.valuable_id, c.field_id) != (row, notes.id)]
+    body = await gateway.query(
+        "query($v: ID!, $s: String!, $f: ID!) { value(id: $v) { "
+        'empty: cell(slug: $s) { raw } byId: cell(fieldId: $f) { raw } typo: cell(slug: "modle") '
+        '{ raw } other: cell(fieldId: "999999") { raw } } }',
+        {"v": str(row), "s": notes.slug, "f": str(notes.id)},
+    )
+    assert body["data"]["value"] == {"empty": None, "byId": None, "typo": None, "other": None}
+    errors = {e["path"][-1]: e["extensions"] for e in body["errors"]}
+    assert errors == {
+        "typo": {"code": "BAD_USER_INPUT", "field": "slug"},
+        "other": {"code": "BAD_USER_INPUT", "field": "fieldId"},
+    }
 
 
 async def test_owners_are_employees_batched_by_id(gateway: Gateway) -> None:
@@ -296,6 +315,28 @@ async def test_unknown_and_missing_required_columns_are_refused(
         )
         assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert not any(k.startswith("POST") for k in gateway.sim.calls)
+
+
+async def test_no_such_table_or_employee_is_named_before_anything_is_written(
+    gateway: Gateway, store: SimulatorStore
+) -> None:
+    cells = [{"slug": slug_of(store, "Model"), "value": {"text": "X1"}}]
+    cases = [
+        ({"schemaId": "424242", "employeeId": "5000"}, "input.schemaId"),
+        ({"schemaId": laptop_schema(store), "employeeId": "4242"}, "input.employeeId"),
+    ]
+    resources = len(store.resources)
+    for ids, field in cases:
+        body = await gateway.query(CREATE, {"input": {**ids, "cells": cells}})
+        assert body["data"] == {"createValue": None}
+        assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": field}
+    assert not any(k.startswith("POST") for k in gateway.sim.calls)
+    assert len(store.resources) == resources
+    # The raw form is Factorial's own POST: Factorial (here the simulator) refuses the employee.
+    raw = {"schemaId": laptop_schema(store), "employeeId": "4242", "fieldId": "1", "value": "x"}
+    body = await gateway.query(CREATE, {"input": raw})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(store.resources) == resources
 
 
 UPDATE = """mutation($input: UpdateCellInput!) { updateCell(input: $input) {

@@ -33,6 +33,15 @@ def small_store(id_start: int = 1) -> SimulatorStore:
     r4 = store.add_resource(schema_id=laptops.id, attachable_type="Team", attachable_id=3)
     for resource in (r1, r1, r2, r3, r4):
         store.add_value(resource_id=resource.id)
+    # With ids of their own, so the ids above stay as documented.
+    for employee in (42, 7):
+        if employee not in store.employees:
+            store.add_employee(
+                id=employee + id_start - 1,
+                access_id=employee + id_start - 1,
+                first_name="Employee",
+                last_name=str(employee),
+            )
     return store
 
 

@@ -109,6 +109,7 @@ async def test_value_fields_are_required(client: httpx.AsyncClient, missing: str
     [
         ({"schema_id": 99}, "schema_id"),
         ({"schema_id": True}, "schema_id"),
+        ({"employee_id": 4242}, "employee_id"),  # no such employee: no orphan resource
         ({"value": 5}, "value"),
         ({"custom_resource_id": 99}, "custom_resource_id"),
         ({"custom_resource_id": 4}, "custom_resource_id"),  # a Certifications resource
@@ -121,6 +122,7 @@ async def test_value_rejections(
     response = await client.post(url("values"), json={**VALUE_BODY, **change})
     assert fields_of(response) == [field]
     assert len(store.values) == 5
+    assert len(store.resources) == 4
     assert store.cells == []
 
 
