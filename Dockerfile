@@ -5,13 +5,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 
 RUN useradd --create-home --uid 10001 gql
 WORKDIR /app
-COPY pyproject.toml README.md schema.graphql ./
+COPY pyproject.toml README.md schema.graphql constraints.txt ./
 COPY gql_server ./gql_server
 RUN chown -R gql:gql /app
 USER gql
 
-# The install step of the README's quick start, unchanged.
-RUN python3 -m venv .venv && .venv/bin/pip install .
+# The install step of the README's quick start, unchanged: the versions in constraints.txt.
+RUN python3 -m venv .venv && .venv/bin/pip install -c constraints.txt .
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \

@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from http.cookiejar import Cookie, CookieJar
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +24,8 @@ from .http.access import RequestObserver
 from .http.asgi import GRAPHQL_PATH, GatewayApp
 from .http.budget import upstream_budget
 from .http.endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
-from .http.graphiql import ASSETS_PATH, content_security_policy, graphiql_html
+from .http.graphiql import ASSETS_COMMAND, ASSETS_PATH, content_security_policy, graphiql_html
+from .http.graphiql_assets import installed_assets_dir, missing_or_changed
 from .http.limits import OperationLimits, limited_parser
 from .http.persisted import PersistedQueries, load_manifest
 from .http.security import cors_middleware
@@ -117,6 +119,8 @@ def create_app(
                     "(or FACTORIAL_ACCESS_TOKEN) to use a real Factorial."
                 )
             logger.info("%s", describe_posture(settings))
+            if settings.graphiql_enabled:
+                log_graphiql_assets(settings, assets_dir)
             app.state.ready = True
             try:
                 yield
@@ -124,7 +128,8 @@ def create_app(
                 app.state.ready = False
                 logger.info("shutting down: closing the upstream client")
 
-    endpoint = create_endpoint(settings, observer=metrics)
+    assets_dir = graphiql_assets_dir(settings)
+    endpoint = create_endpoint(settings, observer=metrics, assets_dir=assets_dir)
 
     async def healthz(request: Request) -> Response:
         """Alive: the process answers. Never touches the upstream."""
@@ -153,14 +158,47 @@ def create_app(
     ]
     if metrics is not None:
         routes.append(Route("/metrics", metrics_page, methods=["GET"]))
-    if settings.gql_graphiql_assets_dir is not None and settings.graphiql_enabled:
-        assets = StaticFiles(directory=settings.gql_graphiql_assets_dir, follow_symlink=True)
+    if assets_dir is not None and settings.graphiql_enabled:
+        assets = StaticFiles(directory=assets_dir, follow_symlink=True)
         routes.append(Mount(ASSETS_PATH, app=assets, name="graphiql-assets"))
     middleware = cors_middleware(settings.gql_cors_origins, settings.gql_cors_allow_credentials)
     app = GatewayApp(routes=routes, middleware=middleware, lifespan=lifespan)
     if not middleware:
         app.graphql = endpoint.handle
     return app
+
+
+def graphiql_assets_dir(settings: Settings) -> Path | None:
+    """The directory GraphiQL's assets are served from: GQL_GRAPHIQL_ASSETS_DIR, else the one
+    `gql-server graphiql-assets` fills by default, unless GQL_GRAPHIQL_ASSETS_URL names a
+    place explicitly."""
+    if settings.gql_graphiql_assets_dir is not None:
+        return settings.gql_graphiql_assets_dir
+    if "gql_graphiql_assets_url" in settings.model_fields_set:
+        return None
+    return installed_assets_dir()
+
+
+def log_graphiql_assets(settings: Settings, assets_dir: Path | None) -> None:
+    """One start-up line saying where browsers get GraphiQL's files from, and a warning when
+    the directory cannot serve them as the page expects."""
+    if assets_dir is None:
+        logger.info(
+            "GraphiQL's assets: browsers load them from %s (`%s` serves them from here)",
+            settings.gql_graphiql_assets_url,
+            ASSETS_COMMAND,
+        )
+        return
+    logger.info("GraphiQL's assets: served from %s at %s/", assets_dir, ASSETS_PATH)
+    problems = missing_or_changed(assets_dir)
+    if problems:
+        logger.warning(
+            "GraphiQL's assets in %s will not load: %s; run `%s %s` to fetch them",
+            assets_dir,
+            ", ".join(problems),
+            ASSETS_COMMAND,
+            assets_dir,
+        )
 
 
 def describe_posture(settings: Settings) -> str:
@@ -207,8 +245,14 @@ def client_options(settings: Settings) -> ClientOptions:
     )
 
 
-def create_endpoint(settings: Settings, observer: RequestObserver | None = None) -> GraphQLEndpoint:
-    """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries)."""
+def create_endpoint(
+    settings: Settings,
+    observer: RequestObserver | None = None,
+    *,
+    assets_dir: Path | None = None,
+) -> GraphQLEndpoint:
+    """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries);
+    GraphiQL's page loads its assets from this server when `assets_dir` serves them."""
     schema = build_schema()._schema
     rules = list(specified_rules)
     if not settings.introspection_enabled:
@@ -231,7 +275,7 @@ def create_endpoint(settings: Settings, observer: RequestObserver | None = None)
     graphiql = graphiql_csp = None
     if settings.graphiql_enabled:
         assets_url = settings.gql_graphiql_assets_url
-        if settings.gql_graphiql_assets_dir is not None:
+        if assets_dir is not None:
             assets_url = ASSETS_PATH
         graphiql = graphiql_html(assets_url)
         graphiql_csp = content_security_policy(graphiql, assets_url)

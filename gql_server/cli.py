@@ -6,7 +6,9 @@ import argparse
 import gc
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -38,7 +40,27 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--resources", type=int, default=40, help="demo data size")
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
+    _add_graphiql_assets_parser(commands)
     return parser
+
+
+def _add_graphiql_assets_parser(commands: argparse._SubParsersAction[Any]) -> None:
+    from .http.graphiql_assets import DEFAULT_REGISTRY, REGISTRY_ENV, default_assets_dir
+
+    assets = commands.add_parser(
+        "graphiql-assets",
+        help="download GraphiQL's pinned files from the npm registry, check their hashes, "
+        "and write them for the server to serve",
+    )
+    assets.add_argument(
+        "directory",
+        nargs="?",
+        help=f"where to write them (default: {default_assets_dir()}, where the server looks "
+        "when GQL_GRAPHIQL_ASSETS_DIR is unset)",
+    )
+    assets.add_argument(
+        "--registry", help=f"npm registry URL (default: ${REGISTRY_ENV}, else {DEFAULT_REGISTRY})"
+    )
 
 
 class GracefulServer(uvicorn.Server):
@@ -104,9 +126,36 @@ def export_schema(output: str | None) -> None:
         handle.write(sdl)
 
 
+def graphiql_assets(directory: str | None, registry: str | None) -> int:
+    from .http.graphiql_assets import (
+        AssetsError,
+        default_assets_dir,
+        fetch_graphiql_assets,
+        registry_url,
+        shown,
+    )
+
+    target = Path(directory) if directory else default_assets_dir()
+    try:
+        url = registry_url(registry)
+        print(f"gql-server: fetching GraphiQL's files from {shown(url)}", flush=True)
+        fetched = fetch_graphiql_assets(target, url)
+    except AssetsError as error:
+        print(f"gql-server graphiql-assets: {error}", file=sys.stderr)
+        return 1
+    print(f"gql-server: {len(fetched.paths)} files checked and written to {fetched.directory}")
+    if directory:
+        print(f"Serve them with GQL_GRAPHIQL_ASSETS_DIR={fetched.directory}")
+    else:
+        print("The server serves them from there unless GQL_GRAPHIQL_ASSETS_DIR names another.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     command = args.command or "serve"
+    if command == "graphiql-assets":
+        sys.exit(graphiql_assets(args.directory, args.registry))
     if command == "export-schema":
         export_schema(args.output)
         return

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from gql_server.simulator import SimulatorStore
 
 from .gateway import Gateway, build_store, open_gateway
+
+
+@pytest.fixture(autouse=True)
+def user_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A cache directory of the test's own: the server serves GraphiQL's assets from the
+    user's cache when `gql-server graphiql-assets` put them there, so a developer's real one
+    must not change what a test sees."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("npm_config_registry", raising=False)
+    return cache
 
 
 @pytest.fixture

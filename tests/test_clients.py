@@ -18,12 +18,13 @@ import httpx
 import pytest
 
 from gql_server.app import create_app
+from gql_server.cli import main
 from gql_server.config import Settings
-from gql_server.http.graphiql import asset_paths
 from gql_server.simulator import Simulator, SimulatorStore
 
 from .gateway import build_store
 from .live_server import serve
+from .npm_registry import npm_registry
 
 ROOT = Path(__file__).parents[1]
 CLIENTS = ROOT / "tests" / "clients"
@@ -151,17 +152,14 @@ def test_apollo_client_4() -> None:
 
 @pytest.fixture
 def graphiql_assets(tmp_path: Path) -> Path:
-    """GraphiQL's assets laid out as unpkg serves them, linked to the npm-installed packages
-    (the same versions: the page checks their integrity hashes)."""
-    for path in asset_paths():
-        package_at_version = "/".join(path.split("/")[: 2 if path.startswith("@") else 1])
-        package = package_at_version.rsplit("@", 1)[0]
-        require((NODE_MODULES / package).is_dir(), f"node_modules/{package} is missing")
-        link = tmp_path / package_at_version
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if not link.exists():
-            link.symlink_to(NODE_MODULES / package, target_is_directory=True)
-    return tmp_path
+    """GraphiQL's assets as `gql-server graphiql-assets` writes them, fetched from a loopback
+    registry serving the npm-installed packages (the versions the page pins)."""
+    require((NODE_MODULES / "graphiql").is_dir(), "node_modules is missing: run `npm ci`")
+    target = tmp_path / "graphiql-assets"
+    with npm_registry() as registry, pytest.raises(SystemExit) as leaving:
+        main(["graphiql-assets", str(target), "--registry", registry.url])
+    assert leaving.value.code == 0
+    return target
 
 
 def test_graphiql_in_chromium_runs_the_example_query(graphiql_assets: Path) -> None:
@@ -182,3 +180,25 @@ def test_graphiql_in_chromium_runs_the_example_query(graphiql_assets: Path) -> N
     # The price shown is the calls the simulator counted (here the only query it served).
     assert result["extensions"]["upstream"]["calls"] == sim.total_calls > 0
     assert screenshot.stat().st_size > 10_000
+
+
+def test_graphiql_says_why_when_its_assets_cannot_load() -> None:
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    # The browser test lets no request leave the page's own host: this one fails at once.
+    app, sim = gateway_over(build_store(), gql_graphiql_assets_url="http://127.0.0.1:9/npm")
+    OUTPUT.mkdir(exist_ok=True)
+    screenshot = OUTPUT / "graphiql-assets-unreachable.png"
+    screenshot.unlink(missing_ok=True)
+    with serve(app) as url:
+        seen = run_node("graphiql.mjs", f"{url}/graphql", str(screenshot), "notice")
+    notice = " ".join(seen["notice"].split())
+    assert "GraphiQL's files could not be loaded from http://127.0.0.1:9/npm (" in notice
+    assert "react.production.min.js" in notice
+    assert "Run `gql-server graphiql-assets` where this server runs" in notice
+    assert "GQL_GRAPHIQL_ASSETS_DIR" in notice
+    # The notice is the page's own inline script, allowed by the policy's hash.
+    assert not [e for e in seen["consoleErrors"] if "Content Security Policy" in e]
+    assert all(u.startswith("http://127.0.0.1:9/npm/") for u in seen["failedRequests"])
+    assert len(seen["failedRequests"]) >= 3
+    assert screenshot.stat().st_size > 5_000
+    assert sim.total_calls == 0

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from importlib import metadata
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).parents[1]
 
@@ -36,3 +41,50 @@ def test_the_dockerfile_installs_as_the_readme_does() -> None:
     assert "/healthz" in dockerfile
     assert '"serve", "--host", "0.0.0.0"' in dockerfile
     assert "FROM python:3.11-slim" in dockerfile
+
+
+def constraints() -> dict[str, str]:
+    """constraints.txt as {normalized name: version}."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, version = line.split("==")
+        pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_the_installs_use_the_lock_of_tested_versions() -> None:
+    serve, test = quick_start_commands()
+    assert " -c constraints.txt " in serve
+    assert " -c constraints.txt " in test
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copy = re.search(r"^COPY (.*) \./$", dockerfile, flags=re.MULTILINE)
+    assert copy is not None
+    assert "constraints.txt" in copy.group(1).split()
+    assert dockerfile.index("constraints.txt") < dockerfile.index("RUN python3 -m venv")
+
+
+def test_the_lock_pins_every_requirement_within_its_bounds() -> None:
+    pins = constraints()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for line in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not locked: run `bash scripts/lock`"
+        assert requirement.specifier.contains(pins[name]), (name, pins[name])
+    assert "gql-server" not in pins
+
+
+def test_the_tests_run_with_the_locked_versions() -> None:
+    """What this run has installed is what the lock says (installed with -c constraints.txt,
+    or the lock refreshed by `bash scripts/lock` after a change of dependencies)."""
+    drift = {}
+    for name, version in constraints().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # a platform's own package (uvloop has no Windows build)
+        if installed != version:
+            drift[name] = (installed, version)
+    assert drift == {}, "installed differs from constraints.txt: reinstall with it, or re-lock"

@@ -133,13 +133,15 @@ def _add_columns_and_cells(store: SimulatorStore, rng: random.Random) -> None:
             columns[schema.id].append((field.id, spec, option_values))
     for value in store.values.values():
         resource = store.resources[value.resource_id]
+        # One draw per row, shared by its linked columns: a contact's e-mail is the contact's.
+        pick = rng.randrange(1 << 16)
         for field_id, spec, option_values in columns[resource.schema_id]:
             if not spec.required and rng.random() < EMPTY_CELLS:
                 continue
             store.add_cell(
                 value_id=value.id,
                 field_id=field_id,
-                value=sample_value(rng, spec, option_values),
+                value=sample_value(rng, spec, option_values, pick),
                 updated_at=resource.created_at + datetime.timedelta(hours=rng.randrange(2880)),
             )
 

@@ -1,6 +1,8 @@
 """The demo tables' columns, one set per schema theme, and plausible cell values for them.
 
-Laptops alone has every field type; together the themes use each type several times.
+Laptops alone has every field type; together the themes use each type several times. Columns
+marked `linked` describe one thing together (a contact's name, e-mail and phone; a laptop's
+model, serial number and system): a row takes the same sample position in each of them.
 """
 
 from __future__ import annotations
@@ -22,18 +24,28 @@ class ColumnSpec:
     required: bool = False
     low: int = 1
     high: int = 5
+    linked: bool = False
 
 
-def _text(label: str, *samples: str, required: bool = False) -> ColumnSpec:
-    return ColumnSpec(label, "text", samples, required)
+def _text(label: str, *samples: str, required: bool = False, linked: bool = False) -> ColumnSpec:
+    return ColumnSpec(label, "text", samples, required, linked=linked)
 
 
-def _choice(label: str, *labels: str, many: bool = False, required: bool = False) -> ColumnSpec:
-    return ColumnSpec(label, "multiple_choice" if many else "single_choice", labels, required)
+def _choice(
+    label: str, *labels: str, many: bool = False, required: bool = False, linked: bool = False
+) -> ColumnSpec:
+    kind = "multiple_choice" if many else "single_choice"
+    return ColumnSpec(label, kind, labels, required, linked=linked)
 
 
 def _money(label: str, low: int, high: int) -> ColumnSpec:
+    """Whole amounts in cents (a price, a fee)."""
     return ColumnSpec(label, "money", low=low, high=high)
+
+
+def _cents(label: str, low: int, high: int) -> ColumnSpec:
+    """Amounts to the cent (an expense, an excess)."""
+    return ColumnSpec(label, "cents", low=low, high=high)
 
 
 def _date(label: str, *, required: bool = False) -> ColumnSpec:
@@ -61,13 +73,18 @@ NOTES = (
 
 THEMES: dict[str, tuple[ColumnSpec, ...]] = {
     "Laptops": (
-        _text("Model", "MacBook Pro 14", "Dell Latitude 7440", "Lenovo ThinkPad X1", required=True),
-        _text("Serial number", "C02^^##^^^#", "PF-####-^^", required=True),
-        _choice("Operating system", "macOS", "Windows", "Linux"),
+        _text(
+            "Model",
+            *("MacBook Pro 14", "Dell Latitude 7440", "Lenovo ThinkPad X1"),
+            required=True,
+            linked=True,
+        ),
+        _text("Serial number", "C02^^##^^^#", "#^^#^#^", "PF-####-^^", required=True, linked=True),
+        _choice("Operating system", "macOS", "Windows", "Linux", linked=True),
         _choice("Accessories", "Charger", "Docking station", "Mouse", "Keyboard", many=True),
         _date("Purchase date"),
         _money("Purchase price", 60_000, 350_000),
-        ColumnSpec("Screen size (in)", "cents", low=1_300, high=1_700),
+        _cents("Insurance excess", 5_000, 30_000),
         _rating("Condition"),
         _flag("Disk encrypted"),
         _notes("Notes", *NOTES),
@@ -82,12 +99,29 @@ THEMES: dict[str, tuple[ColumnSpec, ...]] = {
         _money("Cost", 10_000, 90_000),
     ),
     "Emergency contacts": (
-        _text("Name", "Laura Martín", "Jordi Puig", "Anna Schmidt", "Tom Baker", required=True),
+        _text(
+            "Name",
+            *("Laura Martín", "Jordi Puig", "Anna Schmidt", "Tom Baker"),
+            required=True,
+            linked=True,
+        ),
         _choice("Relationship", "Partner", "Parent", "Sibling", "Friend", "Other"),
-        _text("Phone", "+34 6## ### ###", "+44 7### ######", required=True),
-        _text("Email", "laura.martin@example.com", "jordi.puig@example.net"),
+        _text(
+            "Phone",
+            *("+34 6## ### ###", "+34 6## ### ###", "+49 15# #######", "+44 7### ######"),
+            required=True,
+            linked=True,
+        ),
+        _text(
+            "Email",
+            "laura.martin@example.com",
+            "jordi.puig@example.net",
+            "anna.schmidt@example.de",
+            "tom.baker@example.co.uk",
+            linked=True,
+        ),
         _flag("Primary contact"),
-        _notes("Notes", "Speaks only Catalan.", "Call after 18:00 on weekdays."),
+        _notes("Notes", "Prefers a text message to a call.", "Call after 18:00 on weekdays."),
     ),
     "Company cars": (
         _text("Make and model", "Tesla Model 3", "SEAT León", "Toyota Corolla", required=True),
@@ -95,7 +129,7 @@ THEMES: dict[str, tuple[ColumnSpec, ...]] = {
         _choice("Fuel", "Petrol", "Diesel", "Hybrid", "Electric"),
         _date("Assigned on"),
         _money("Monthly fee", 25_000, 90_000),
-        ColumnSpec("Mileage (km)", "cents", low=100_000, high=9_000_000),
+        _cents("Fuel card limit", 10_000, 60_000),
         _choice("Extras", "Fuel card", "Parking permit", "Toll tag", "Winter tyres", many=True),
         _rating("Condition"),
     ),
@@ -103,7 +137,7 @@ THEMES: dict[str, tuple[ColumnSpec, ...]] = {
         _text("Course", "Advanced Excel", "Leadership 101", "GDPR essentials", required=True),
         _text("Provider", "Coursera", "LinkedIn Learning", "In-house"),
         _date("Completed on"),
-        ColumnSpec("Hours", "cents", low=100, high=4_000),
+        _cents("Travel expenses", 0, 80_000),
         _rating("Score", 10),
         _money("Cost", 0, 150_000),
         _flag("Certificate received"),
@@ -188,9 +222,16 @@ def _fill(rng: random.Random, pattern: str) -> str:
     )
 
 
-def sample_value(rng: random.Random, spec: ColumnSpec, option_values: Sequence[str]) -> str:
-    """A plausible cell text for `spec` (choice fields pick among `option_values`)."""
+def sample_value(
+    rng: random.Random, spec: ColumnSpec, option_values: Sequence[str], pick: int = 0
+) -> str:
+    """A plausible cell text for `spec` (choice fields pick among `option_values`); a linked
+    column takes sample number `pick`, the same in every linked column of a row."""
     kind = spec.field_type
+    if spec.linked and kind in ("text", "long_text"):
+        return _fill(rng, spec.samples[pick % len(spec.samples)])
+    if spec.linked and kind == "single_choice":
+        return option_values[pick % len(option_values)]
     if kind in ("text", "long_text"):
         return _fill(rng, rng.choice(spec.samples))
     if kind == "date":

@@ -1,9 +1,10 @@
 // GraphiQL as a person uses it: open the page, run the example query, read the result.
-// Usage: node tests/clients/graphiql.mjs http://127.0.0.1:PORT/graphql SCREENSHOT.png
-// Prints one JSON line: {title, result, consoleErrors, failedRequests}.
+// Usage: node tests/clients/graphiql.mjs http://127.0.0.1:PORT/graphql SCREENSHOT.png [notice]
+// Prints one JSON line: {title, result, consoleErrors, failedRequests}. With `notice`, the page's
+// assets are expected not to load: it waits for the page to say so, and `notice` is its text.
 import { chromium } from 'playwright-core';
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, screenshot, mode] = process.argv.slice(2);
 if (!url || !screenshot) {
   console.error('usage: graphiql.mjs URL SCREENSHOT');
   process.exit(2);
@@ -38,6 +39,22 @@ try {
       return route.abort();
     },
   );
+
+  if (mode === 'notice') {
+    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    const notice = page.locator('#graphiql-assets-failed');
+    await notice.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    process.stdout.write(
+      JSON.stringify({
+        title: await page.title(),
+        notice: await notice.innerText(),
+        consoleErrors,
+        failedRequests,
+      }) + '\n',
+    );
+    process.exit(0);
+  }
 
   // GraphiQL's first POST is its introspection query: run the example once the schema is in.
   const introspection = page.waitForResponse(

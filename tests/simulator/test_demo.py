@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections import Counter
 
 import pytest
 
 from gql_server.simulator import SimulatorStore, build_demo_store
 from gql_server.simulator.field_types import FIELD_TYPES, check_cell_value
+
+
+def ascii_name(name: str) -> str:
+    """A name as the demo writes it in an e-mail address: no accents, no spaces, lower case."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return plain.lower().replace(" ", "")
 
 
 def snapshot(store: SimulatorStore) -> tuple[object, ...]:
@@ -165,3 +172,68 @@ def test_themes_repeat_for_extra_schemas() -> None:
         [store.fields[f].label_text for f in store.schema_field_ids(s)] for s in (first, thirteenth)
     ]
     assert labels[0] == labels[1]
+
+
+def rows_of(store: SimulatorStore, schema_name: str) -> list[dict[str, str]]:
+    """The rows of the demo schema `schema_name`, as {column label: stored text}."""
+    [schema_id] = [s.id for s in store.schemas.values() if s.name == schema_name]
+    rows: dict[int, dict[str, str]] = {
+        v.id: {}
+        for v in store.values.values()
+        if store.resources[v.resource_id].schema_id == schema_id
+    }
+    for cell in store.cells:
+        if cell.valuable_type == "CustomResources::Value" and cell.valuable_id in rows:
+            rows[cell.valuable_id][store.fields[cell.field_id].label_text] = cell.value
+    return list(rows.values())
+
+
+def test_employees_e_mail_addresses_are_their_names() -> None:
+    store = build_demo_store(resources=120)
+    for person in store.employees.values():
+        local = person.email.split("@")[0] if person.email else ""
+        expected = f"{ascii_name(person.first_name)}.{ascii_name(person.last_name)}"
+        assert local.rstrip("0123456789") == expected, (person.full_name, person.email)
+
+
+def test_a_contacts_e_mail_and_phone_are_that_contacts() -> None:
+    store = build_demo_store(resources=120)
+    rows = rows_of(store, "Emergency contacts")
+    assert len(rows) >= 10
+    prefixes = {
+        "Laura Martín": "+34",
+        "Jordi Puig": "+34",
+        "Anna Schmidt": "+49",
+        "Tom Baker": "+44",
+    }
+    for row in rows:
+        first, last = row["Name"].split()
+        assert row["Phone"].startswith(prefixes[row["Name"]]), row
+        if "Email" in row:
+            assert row["Email"].startswith(f"{ascii_name(first)}.{ascii_name(last)}@"), row
+
+
+def test_a_laptops_system_and_serial_number_fit_its_model() -> None:
+    rows = rows_of(build_demo_store(resources=120), "Laptops")
+    systems = {"MacBook Pro 14": "macos", "Dell Latitude 7440": "windows"}
+    serials = {"MacBook Pro 14": "C02", "Lenovo ThinkPad X1": "PF-"}
+    assert {row["Model"] for row in rows} == {*systems, *serials}
+    for row in rows:
+        if "Operating system" in row:
+            assert row["Operating system"] == systems.get(row["Model"], "linux"), row
+        if row["Model"] in serials:
+            assert row["Serial number"].startswith(serials[row["Model"]]), row
+
+
+def test_money_and_cents_columns_hold_amounts_of_money() -> None:
+    store = build_demo_store(schemas=12, resources=60)
+    amounts = {f.label_text for f in store.fields.values() if f.field_type in ("money", "cents")}
+    assert {f.label_text for f in store.fields.values() if f.field_type == "cents"} == {
+        "Insurance excess",
+        "Fuel card limit",
+        "Travel expenses",
+    }
+    assert amounts <= {
+        "Purchase price", "Insurance excess", "Cost", "Monthly fee", "Fuel card limit",
+        "Travel expenses", "Monthly cost", "Deposit", "Annual fee",
+    }  # fmt: skip

@@ -1,0 +1,65 @@
+"""Settings and the README's Configuration table describe the same knobs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gql_server.config import DEFAULT_BASE_URL, Settings
+
+README = Path(__file__).parents[1] / "README.md"
+# A default the README states plainly: one literal in backquotes, nothing else.
+PLAIN = re.compile(r"^`([^`]+)`$")
+
+
+def configuration_table() -> dict[str, str]:
+    """{ENV_VAR: README default} from the Configuration section's table; a row naming two
+    variables (`A` / `B` with `1` / `2`) gives two."""
+    section = README.read_text(encoding="utf-8").split("## Configuration", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    rows: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        names = [n.strip().strip("`") for n in cells[0].split(" / ")]
+        defaults = cells[1].split(" / ") if len(names) > 1 else [cells[1]]
+        assert len(defaults) == len(names), line
+        rows.update(zip(names, (d.strip() for d in defaults), strict=True))
+    return rows
+
+
+def written(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_every_setting_is_a_row_and_every_row_a_setting() -> None:
+    rows = configuration_table()
+    fields = {name.upper() for name in Settings.model_fields}
+    assert sorted(fields - set(rows)) == [], "settings the README does not list"
+    assert sorted(set(rows) - fields) == [], "README rows that are not settings"
+
+
+def test_the_readme_states_the_defaults_settings_have() -> None:
+    rows = configuration_table()
+    checked = 0
+    for name, field in Settings.model_fields.items():
+        stated = rows[name.upper()]
+        default = field.get_default(call_default_factory=True)
+        plain = PLAIN.match(stated)
+        if name == "factorial_base_url":
+            assert plain is not None and plain.group(1) == DEFAULT_BASE_URL
+            continue
+        if default is None or default == []:
+            # Resolved at run time (demo mode, production posture, the credential); the README
+            # says how in words, never as a literal that Settings would contradict.
+            assert plain is None, (name, stated)
+            continue
+        assert plain is not None, f"{name.upper()}: state the default {written(default)!r}"
+        assert plain.group(1) == written(default), (name, stated, default)
+        checked += 1
+    assert checked >= 30
