@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .config import Settings
+from .config import ConfigError, Settings
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .http.access import RequestObserver
@@ -266,7 +266,10 @@ def create_endpoint(
     )
     registered = None
     if settings.gql_persisted_query_manifest is not None:
-        registered = load_manifest(settings.gql_persisted_query_manifest)
+        try:
+            registered = load_manifest(settings.gql_persisted_query_manifest)
+        except ValueError as error:
+            raise ConfigError.of("GQL_PERSISTED_QUERY_MANIFEST", str(error)) from None
     persisted = PersistedQueries(
         settings.gql_persisted_queries,
         registered=registered,

@@ -1,50 +1,131 @@
-"""The `gql-server` command: serve (the default), simulate, export-schema."""
+"""The `gql-server` command: serve (the default), check, simulate, export-schema and more."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
+import importlib.metadata
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import uvicorn
 from starlette.applications import Starlette
 
+from .config import ConfigError
 from .telemetry.logs import configure_logging
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .upstream.probe import Finding
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SIMULATOR_PORT = 8001
+EXIT_CONFIG = 2
+
+SETTINGS_EPILOG = (
+    "Everything else is set by environment variables: FACTORIAL_BASE_URL, FACTORIAL_API_KEY "
+    "or FACTORIAL_ACCESS_TOKEN, FACTORIAL_API_VERSION, and the GQL_* and UPSTREAM_* settings "
+    "(GQL_LOG_LEVEL, GQL_LOG_FORMAT, limits, production posture). With none of the first "
+    "three set, the server serves built-in demo data. The README's Configuration section "
+    "lists every variable, its default and its meaning. A setting that cannot work stops the "
+    "command with one line per problem naming the variable, and exit code 2."
+)
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("gql-server")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gql-server",
-        description="A GraphQL API over Factorial's custom resources.",
+        description="A GraphQL API over Factorial's custom resources. Without a command, "
+        "`serve` runs.",
+        epilog=SETTINGS_EPILOG,
     )
+    parser.add_argument("--version", action="version", version=f"gql-server {_version()}")
     # `gql-server --port 9000` works too: serve is the default command.
     parser.add_argument("--host", dest="top_host", default=DEFAULT_HOST, help=argparse.SUPPRESS)
     parser.add_argument(
         "--port", dest="top_port", type=int, default=DEFAULT_PORT, help=argparse.SUPPRESS
     )
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="run the GraphQL server (the default)")
-    serve.add_argument("--host", default=DEFAULT_HOST)
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    simulate = commands.add_parser("simulate", help="run the Factorial simulator on a port")
-    simulate.add_argument("--host", default=DEFAULT_HOST)
-    simulate.add_argument("--port", type=int, default=DEFAULT_SIMULATOR_PORT)
-    simulate.add_argument("--resources", type=int, default=40, help="demo data size")
-    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
-    export.add_argument("--output", "-o", help="write to this file instead of stdout")
-    _add_graphiql_assets_parser(commands)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    _add_serve(commands)
+    _add_check(commands)
+    _add_simulate(commands)
+    _add_export_schema(commands)
+    _add_graphiql_assets(commands)
     return parser
 
 
-def _add_graphiql_assets_parser(commands: argparse._SubParsersAction[Any]) -> None:
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _add_serve(commands: Commands) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="run the GraphQL server (the default)",
+        description="Run the GraphQL server: /graphql, /healthz, /readyz and /metrics.",
+        epilog=SETTINGS_EPILOG,
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)"
+    )
+
+
+def _add_check(commands: Commands) -> None:
+    commands.add_parser(
+        "check",
+        help="try the configured Factorial and say what is wrong",
+        description="Call the configured Factorial once, as the server would, and report: "
+        "reachable, API version known, credential accepted, custom resources enabled, with "
+        "the fix for each failure. Exit code 0 when every check passes, 1 when one fails, "
+        "2 when the configuration itself is wrong. In demo mode it checks the built-in "
+        "simulator.",
+        epilog=SETTINGS_EPILOG,
+    )
+
+
+def _add_simulate(commands: Commands) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="run the Factorial simulator on a port",
+        description="Run a fake of Factorial's custom resources API with demo data, for "
+        "trying clients and SDKs against. Any x-api-key or Bearer token is accepted. It "
+        "reads no environment variable.",
+    )
+    simulate.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to listen on (default: %(default)s)"
+    )
+    simulate.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_SIMULATOR_PORT,
+        help="port to listen on (default: %(default)s)",
+    )
+    simulate.add_argument(
+        "--resources",
+        type=int,
+        default=40,
+        help="how many resources (tables attached to employees) the demo data has "
+        "(default: %(default)s)",
+    )
+
+
+def _add_graphiql_assets(commands: Commands) -> None:
     from .http.graphiql_assets import DEFAULT_REGISTRY, REGISTRY_ENV, default_assets_dir
 
     assets = commands.add_parser(
@@ -63,6 +144,17 @@ def _add_graphiql_assets_parser(commands: argparse._SubParsersAction[Any]) -> No
     )
 
 
+def _add_export_schema(commands: Commands) -> None:
+    export = commands.add_parser(
+        "export-schema",
+        help="print the GraphQL SDL",
+        description="Print the GraphQL schema in SDL (committed as schema.graphql).",
+    )
+    export.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+
 class GracefulServer(uvicorn.Server):
     """uvicorn's server, telling the app the moment shutdown begins (so /readyz answers 503)
     while in-flight requests finish within the graceful-shutdown timeout."""
@@ -78,10 +170,10 @@ class GracefulServer(uvicorn.Server):
 
 def serve(host: str, port: int) -> None:
     from .app import create_app
-    from .config import Settings
+    from .config import load_settings
 
-    settings = Settings()
-    configure_logging(settings.log_format)
+    settings = load_settings()
+    configure_logging(settings.log_format, settings.gql_log_level)
     app = create_app(settings)
     mode = "demo data (built-in simulator)" if settings.demo else settings.base_url
     print(f"gql-server: GraphQL on http://{host}:{port}/graphql, upstream: {mode}", flush=True)
@@ -101,6 +193,63 @@ def serve(host: str, port: int) -> None:
     gc.collect()
     gc.freeze()
     GracefulServer(config, app).run()
+
+
+def check() -> int:
+    """Diagnose the configured upstream; the exit code: 0 all passed, 1 a check failed."""
+    from .config import load_settings
+
+    settings = load_settings()
+    findings = asyncio.run(_probe(settings))
+    for finding in findings:
+        print(f"  {finding.outcome:<8} {finding.check}: {finding.detail}")
+        if finding.fix is not None:
+            print(f"  {'':<8} fix: {finding.fix}")
+    failed = sum(finding.outcome == "failed" for finding in findings)
+    skipped = sum(finding.outcome == "skipped" for finding in findings)
+    if failed or skipped:
+        print(f"gql-server check: {failed} failed, {skipped} not checked, of {len(findings)}")
+        return 1
+    print(f"gql-server check: all {len(findings)} checks passed")
+    return 0
+
+
+async def _probe(settings: Settings) -> list[Finding]:
+    import httpx
+
+    from .app import DEMO_BASE_URL, demo_transport, no_cookies, server_credential
+    from .config import DEFAULT_API_VERSION
+    from .upstream.probe import Target, display_url, probe
+
+    transport = demo_transport(settings) if settings.demo else None
+    base_url = DEMO_BASE_URL if settings.demo else settings.base_url
+    setting = "FACTORIAL_ACCESS_TOKEN" if settings.factorial_access_token else "FACTORIAL_API_KEY"
+    if settings.demo:
+        print(
+            "gql-server check: demo mode (none of FACTORIAL_BASE_URL, FACTORIAL_API_KEY, "
+            "FACTORIAL_ACCESS_TOKEN is set, or GQL_DEMO=true): checking the built-in simulator, "
+            "not Factorial"
+        )
+        setting = "the demo credential"
+    else:
+        held = f"credential from {setting}" if settings.server_credential_configured else ""
+        print(
+            f"gql-server check: Factorial at {display_url(base_url)}, API version "
+            f"{settings.factorial_api_version}, {held or 'no credential'}"
+        )
+    target = Target(
+        base_url=base_url,
+        api_version=settings.factorial_api_version,
+        credential=server_credential(settings),
+        credential_setting=setting,
+        reference_version=DEFAULT_API_VERSION,
+        timeout=settings.upstream_timeout,
+    )
+    timeout = httpx.Timeout(settings.upstream_timeout, connect=settings.upstream_connect_timeout)
+    async with httpx.AsyncClient(
+        transport=transport, timeout=timeout, cookies=no_cookies()
+    ) as http:
+        return await probe(http, target)
 
 
 def simulate(host: str, port: int, resources: int) -> None:
@@ -151,19 +300,30 @@ def graphiql_assets(directory: str | None, registry: str | None) -> int:
     return 0
 
 
+def report_config_error(error: ConfigError) -> None:
+    """One line per problem on stderr, naming the variable: no traceback to read through."""
+    for variable, what in error.problems:
+        print(f"gql-server: {variable}: {what}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     command = args.command or "serve"
-    if command == "graphiql-assets":
-        sys.exit(graphiql_assets(args.directory, args.registry))
-    if command == "export-schema":
-        export_schema(args.output)
-        return
-    if command == "simulate":
-        configure_logging("text")
-        simulate(args.host, args.port, args.resources)
-    else:
-        serve(getattr(args, "host", args.top_host), getattr(args, "port", args.top_port))
+    try:
+        if command == "graphiql-assets":
+            sys.exit(graphiql_assets(args.directory, args.registry))
+        elif command == "export-schema":
+            export_schema(args.output)
+        elif command == "check":
+            sys.exit(check())
+        elif command == "simulate":
+            configure_logging("text")
+            simulate(args.host, args.port, args.resources)
+        else:
+            serve(getattr(args, "host", args.top_host), getattr(args, "port", args.top_port))
+    except ConfigError as error:
+        report_config_error(error)
+        sys.exit(EXIT_CONFIG)
 
 
 if __name__ == "__main__":

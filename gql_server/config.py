@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
 DEFAULT_GRAPHIQL_ASSETS_URL = "https://unpkg.com"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ConfigError(ValueError):
+    """Configuration that cannot work, as (environment variable, what is wrong) pairs."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{variable}: {what}" for variable, what in self.problems))
+
+    @classmethod
+    def of(cls, variable: str, what: str) -> ConfigError:
+        """One problem with one variable."""
+        return cls([(variable, what)])
 
 
 class Settings(BaseSettings):
@@ -27,7 +44,9 @@ class Settings(BaseSettings):
     factorial_base_url: str | None = Field(
         default=None, description="Upstream base URL; unset means Factorial itself."
     )
-    factorial_api_version: str = Field(default=DEFAULT_API_VERSION, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    factorial_api_version: str = Field(
+        default=DEFAULT_API_VERSION, description="Dated API version in the path, YYYY-MM-DD."
+    )
     factorial_api_key: SecretStr | None = None
     factorial_access_token: SecretStr | None = None
     gql_demo: bool | None = Field(
@@ -65,6 +84,9 @@ class Settings(BaseSettings):
     )
     gql_log_format: Literal["json", "text"] | None = Field(
         default=None, description="Log lines as JSON objects or text; unset: text in demo mode."
+    )
+    gql_log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="The least severe log lines written (ours and uvicorn's)."
     )
     gql_metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
 
@@ -136,6 +158,26 @@ class Settings(BaseSettings):
     )
     gql_apq_cache_size: int = Field(default=1000, ge=1)
 
+    @field_validator("gql_log_level", "gql_log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("factorial_api_version")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        if not (_DATE.fullmatch(value) and _is_date(value)):
+            raise ValueError("should be a date written YYYY-MM-DD, such as 2026-10-01")
+        return value
+
+    @field_validator("gql_graphiql_assets_dir")
+    @classmethod
+    def _existing_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            what = "is not a directory" if value.exists() else "does not exist"
+            raise ValueError(f"{value} {what}")
+        return value
+
     @field_validator("gql_allowed_hosts", "gql_cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -146,12 +188,16 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check_posture(self) -> Settings:
         if self.gql_cors_allow_credentials and "*" in self.gql_cors_origins:
-            raise ValueError(
-                "GQL_CORS_ORIGINS=* cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
-                "name the origins that may send credentials."
+            raise ConfigError.of(
+                "GQL_CORS_ORIGINS",
+                "* cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
+                "name the origins that may send credentials",
             )
         if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
-            raise ValueError("GQL_PERSISTED_QUERIES=registered needs GQL_PERSISTED_QUERY_MANIFEST.")
+            raise ConfigError.of(
+                "GQL_PERSISTED_QUERY_MANIFEST",
+                "GQL_PERSISTED_QUERIES=registered needs a manifest of the registered operations",
+            )
         return self
 
     @property
@@ -209,3 +255,41 @@ class Settings(BaseSettings):
 
 def _unless_production(explicit: bool | None, production: bool) -> bool:
     return (not production) if explicit is None else explicit
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; every problem as a ConfigError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError([_problem(detail) for detail in error.errors()]) from None
+
+
+def _problem(detail: Any) -> tuple[str, str]:
+    """(variable, what is wrong) of one pydantic error; never the value of a secret."""
+    cause = detail.get("ctx", {}).get("error")
+    if isinstance(cause, ConfigError):
+        return cause.problems[0]
+    location = detail.get("loc") or ()
+    name = str(location[0]) if location else ""
+    message = str(detail.get("msg", "invalid")).removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    value = detail.get("input")
+    if name in Settings.model_fields and not _is_secret(name) and isinstance(value, str):
+        shown = repr(value) if len(value) <= 80 else repr(value[:77] + "...")
+        if value not in message:
+            message = f"{message} (got {shown})"
+    return name.upper() or "configuration", message
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_secret(name: str) -> bool:
+    annotation = Settings.model_fields[name].annotation
+    return annotation is SecretStr or SecretStr in get_args(annotation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+
+from gql_server.cli import main
+from gql_server.simulator import Fault, Simulator
+
+from .live_server import serve
 
 ROOT = Path(__file__).parents[1]
 
@@ -23,19 +30,26 @@ def free_port() -> int:
         return port
 
 
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any setting of ours, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTORIAL_", "GQL_"))}
+    return {**env, **settings}
+
+
 @contextmanager
-def running(*args: str, ready_path: str = "/healthz") -> Iterator[tuple[str, Path]]:
+def running(
+    *args: str, ready_path: str = "/healthz", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
     """Run `gql-server ARGS` until the block ends; yields its URL and its output file."""
     port = free_port()
     log = ROOT / "test-output" / f"cli-{port}.log"
     log.parent.mkdir(exist_ok=True)
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTORIAL_", "GQL_"))}
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gql_server", *args, "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=clean_env,
+            env=env or clean_env(),
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -90,3 +104,187 @@ def test_export_schema_prints_the_committed_sdl() -> None:
         timeout=60,
     )
     assert result.stdout == (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+
+def run_cli(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`gql-server ARGS` to its end, in an environment with only `settings` of ours."""
+    return subprocess.run(
+        [sys.executable, "-m", "gql_server", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(**settings),
+        timeout=60,
+    )
+
+
+def test_configuration_errors_name_each_variable_in_one_line_and_exit_2() -> None:
+    result = run_cli(
+        "serve",
+        GQL_DEMO_RESOURCES="abc",
+        FACTORIAL_API_VERSION="v2",
+        GQL_GRAPHIQL_ASSETS_DIR="/nope",
+        GQL_LOG_LEVEL="loud",
+        FACTORIAL_API_KEY="CANARY-CONFIG-KEY",
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "gql-server: FACTORIAL_API_VERSION: should be a date written YYYY-MM-DD, such as "
+        "2026-10-01 (got 'v2')",
+        "gql-server: GQL_DEMO_RESOURCES: input should be a valid integer, unable to parse "
+        "string as an integer (got 'abc')",
+        "gql-server: GQL_LOG_LEVEL: input should be 'debug', 'info', 'warning' or 'error' "
+        "(got 'loud')",
+        "gql-server: GQL_GRAPHIQL_ASSETS_DIR: /nope does not exist",
+    ]
+    assert result.stdout == ""
+
+
+def test_start_up_checks_name_their_variable_and_exit_2(tmp_path: Path) -> None:
+    cors = run_cli(GQL_CORS_ORIGINS="*", GQL_CORS_ALLOW_CREDENTIALS="true")
+    assert (cors.returncode, cors.stderr) == (
+        2,
+        "gql-server: GQL_CORS_ORIGINS: * cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
+        "name the origins that may send credentials\n",
+    )
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("{not json")
+    unreadable = run_cli("serve", GQL_PERSISTED_QUERY_MANIFEST=str(manifest))
+    assert unreadable.returncode == 2
+    [line] = unreadable.stderr.splitlines()
+    assert line.startswith("gql-server: GQL_PERSISTED_QUERY_MANIFEST: cannot read the persisted")
+    assert "Traceback" not in unreadable.stderr
+    check = run_cli("check", GQL_MAX_DEPTH="0")
+    assert (check.returncode, check.stderr) == (
+        2,
+        "gql-server: GQL_MAX_DEPTH: input should be greater than or equal to 1 (got '0')\n",
+    )
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"gql-server {version('gql-server')}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("serve", ["--host HOST", "(default: 127.0.0.1)", "--port PORT", "(default: 8000)"]),
+        ("check", ["Exit code 0 when every check passes, 1 when one fails"]),
+        ("simulate", ["--host HOST", "--port PORT", "(default: 8001)", "--resources", "40)"]),
+        ("export-schema", ["--output FILE, -o FILE", "instead of standard output"]),
+    ],
+)
+def test_help_describes_every_option_and_points_at_the_settings(
+    capsys: pytest.CaptureFixture[str], command: str, options: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for option in options:
+        assert option in text
+    if command in ("serve", "check"):
+        assert "README's Configuration section lists every variable" in text
+        assert "FACTORIAL_API_KEY" in text
+        assert "GQL_LOG_LEVEL" in text
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in os.environ:
+        if name.startswith(("FACTORIAL_", "GQL_")):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def check_exit(capsys: pytest.CaptureFixture[str]) -> tuple[object, str]:
+    with pytest.raises(SystemExit) as done:
+        main(["check"])
+    return done.value.code, capsys.readouterr().out
+
+
+def test_check_passes_against_a_working_upstream_and_exits_0(
+    settings_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .gateway import build_store
+
+    sim = Simulator(build_store(schemas=2), api_keys={"CANARY-CHECK-KEY"})
+    with serve(sim.app) as url:
+        settings_env.setenv("FACTORIAL_BASE_URL", url)
+        settings_env.setenv("FACTORIAL_API_KEY", "CANARY-CHECK-KEY")
+        code, out = check_exit(capsys)
+        assert code == 0
+        assert out.splitlines() == [
+            f"gql-server check: Factorial at {url}, API version 2026-10-01, credential from "
+            "FACTORIAL_API_KEY",
+            out.splitlines()[1],  # the time it took
+            "  ok       API version known: 2026-10-01 is served",
+            "  ok       credential accepted: FACTORIAL_API_KEY accepted",
+            "  ok       custom resources enabled: 2 custom tables readable",
+            "gql-server check: all 4 checks passed",
+        ]
+        assert out.splitlines()[1].startswith("  ok       reachable: answered in ")
+        assert sim.total_calls == 1
+        settings_env.setenv("FACTORIAL_API_KEY", "wrong")
+        code, out = check_exit(capsys)
+    assert code == 1
+    assert "  failed   credential accepted: FACTORIAL_API_KEY was refused (401)\n" in out
+    assert "           fix: create a key in Factorial and set FACTORIAL_API_KEY\n" in out
+    assert out.endswith("gql-server check: 1 failed, 2 not checked, of 4\n")
+    assert "CANARY-CHECK-KEY" not in out
+
+
+def test_check_in_demo_mode_says_it_checks_the_simulator(
+    settings_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = check_exit(capsys)
+    assert code == 0
+    assert out.startswith("gql-server check: demo mode (")
+    assert "checking the built-in simulator, not Factorial" in out
+
+
+def test_check_fails_on_an_upstream_that_is_down(
+    settings_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .gateway import build_store
+
+    sim = Simulator(build_store())
+    sim.inject(Fault(status=502))
+    with serve(sim.app) as url:
+        settings_env.setenv("FACTORIAL_BASE_URL", url)
+        settings_env.setenv("FACTORIAL_ACCESS_TOKEN", "token")
+        code, out = check_exit(capsys)
+    assert code == 1
+    assert "  failed   reachable: Factorial answered 502: it is failing\n" in out
+
+
+def test_serve_logs_json_lines_only_with_the_access_facts_and_no_colours() -> None:
+    env = clean_env(GQL_LOG_FORMAT="json")
+    with running("serve", env=env) as (url, log):
+        query = "query Named { schemas { totalCount } }"
+        httpx.post(f"{url}/graphql", json={"query": query}, timeout=10)
+    lines = log.read_text().splitlines()
+    assert lines[0].startswith("gql-server: GraphQL on http://127.0.0.1:")
+    entries = [json.loads(line) for line in lines[1:]]  # every other line is JSON
+    assert any(e["message"].startswith("Uvicorn running on") for e in entries)
+    assert all("color_message" not in e and "\x1b" not in e["message"] for e in entries)
+    [access] = [e for e in entries if e["logger"] == "gql_server.access"]
+    assert (access["operation_name"], access["status"], access["path"]) == (
+        "Named",
+        200,
+        "/graphql",
+    )
+
+
+def test_serve_at_log_level_warning_writes_no_info_lines() -> None:
+    env = clean_env(GQL_LOG_FORMAT="text", GQL_LOG_LEVEL="WARNING")
+    with running("serve", env=env) as (url, log):
+        httpx.post(f"{url}/graphql", json={"query": "{ schemas { totalCount } }"}, timeout=10)
+    lines = log.read_text().splitlines()
+    assert lines[0].startswith("gql-server: GraphQL on")
+    assert " INFO " not in log.read_text()
+    assert any(" WARNING gql_server.app [-] Demo mode" in line for line in lines)

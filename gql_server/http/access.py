@@ -27,8 +27,9 @@ def record_request(
 ) -> None:
     """Count and log a request from the payloads the endpoint left on `request.state`.
 
-    Only named facts are logged (status, time, error codes, upstream calls), never a header,
-    a body or a variable.
+    Only named facts are logged (method, path, status, time, operation names, error codes,
+    upstream calls), never a header, a query text or a variable. Operation names come from
+    the parsed document, so they are GraphQL names, never arbitrary client text.
     """
     payloads = getattr(request.state, "graphql_payloads", [])
     codes = [
@@ -40,15 +41,30 @@ def record_request(
     if not access_log.isEnabledFor(logging.INFO):
         return
     prices = [p["extensions"]["upstream"] for p in payloads if "extensions" in p]
+    names: list[str] = getattr(request.state, "operation_names", [])
+    operation = ",".join(names) or "-"
+    error_codes = sorted(set(codes))
+    upstream_calls = sum(p.get("calls", 0) for p in prices)
+    duration_ms = round(seconds * 1000, 2)
+    path = request.url.path
     access_log.info(
-        "graphql request",
+        "%s %s %d %.2f ms operation=%s errors=%s upstream_calls=%d",
+        request.method,
+        path,
+        status,
+        duration_ms,
+        operation,
+        ",".join(error_codes) or "-",
+        upstream_calls,
         extra={
             "request_id": request_id,
             "method": request.method,
+            "path": path,
             "status": status,
-            "duration_ms": round(seconds * 1000, 2),
+            "duration_ms": duration_ms,
+            "operation_name": operation if names else None,
             "operations": len(payloads),
-            "error_codes": sorted(set(codes)),
-            "upstream_calls": sum(p.get("calls", 0) for p in prices),
+            "error_codes": error_codes,
+            "upstream_calls": upstream_calls,
         },
     )

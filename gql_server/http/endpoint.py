@@ -244,6 +244,8 @@ class GraphQLEndpoint:
                 return Outcome(self._unpriced({"errors": errors}), 400)
             self.persisted.remember(resolved)
             operation = get_operation_ast(prepared.document, params.operation_name)
+            if operation is not None and operation.name is not None:
+                _operation_names(request).append(operation.name.value)
             if operation is None:
                 message = "The document has no operation of that name, or several and no name."
                 raise RequestRefused(message)
@@ -303,6 +305,15 @@ class GraphQLEndpoint:
                 price["estimated"] = estimate
             payload["extensions"] = {"upstream": price}
         return Outcome(payload, 400 if request_failed else None)
+
+
+def _operation_names(request: Request) -> list[str]:
+    """The names of the request's operations, for the access log (batches have several)."""
+    state = request.state
+    if not hasattr(state, "operation_names"):
+        state.operation_names = []
+    names: list[str] = state.operation_names
+    return names
 
 
 def _request_id(request: Request) -> str:

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object a line, each with the request id it belongs to.
+"""Structured logs: one JSON object or text line each, with the request id it belongs to.
 
 Only what a log call names explicitly is written (message, and its `extra` fields); request
 headers and bodies never are, so a credential cannot reach a log line through here.
@@ -7,6 +7,7 @@ headers and bodies never are, so a credential cannot reach a log line through he
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -16,11 +17,30 @@ import orjson
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 
+LogLevel = Literal["debug", "info", "warning", "error"]
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
     "asctime",
     "request_id",
+    # uvicorn's copy of its message with terminal colours: for terminals, not log lines.
+    "color_message",
 }
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _extras(record: logging.LogRecord) -> dict[str, Any]:
+    """The fields a log call passed in `extra`."""
+    return {
+        key: value
+        for key, value in record.__dict__.items()
+        if key not in _STANDARD and not key.startswith("_")
+    }
+
+
+def _message(record: logging.LogRecord) -> str:
+    return _ANSI.sub("", record.getMessage())
 
 
 class RequestIdFilter(logging.Filter):
@@ -38,17 +58,32 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _message(record),
         }
         request_id = getattr(record, "request_id", None)
         if request_id is not None:
             entry["request_id"] = request_id
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+        entry.update(_extras(record))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(entry, default=str).decode()
+
+
+class TextFormatter(logging.Formatter):
+    """`time LEVEL logger [request id] message`: each message of ours says its facts itself
+    (the JSON lines carry them as fields too)."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # Lines outside a request (start-up, shutdown) have no id to show.
+        request_id = getattr(record, "request_id", None) or "-"
+        return TEXT_FORMAT % {
+            **record.__dict__,
+            "message": _message(record),
+            "request_id": request_id,
+        }
 
 
 class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -63,22 +98,19 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return None
 
 
-def configure_logging(style: Literal["json", "text"], level: int = logging.INFO) -> None:
-    """Route every log line (ours, uvicorn's) to stderr in `style`."""
+def configure_logging(style: Literal["json", "text"], level: LogLevel = "info") -> None:
+    """Route every log line (ours, uvicorn's) to stderr in `style`, from `level` up."""
     handler = StderrHandler()
     handler.addFilter(RequestIdFilter())
-    if style == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-        )
+    handler.setFormatter(JsonFormatter() if style == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).setLevel(logging.NOTSET)
         logging.getLogger(name).propagate = True
-    # Per-call lines are for debugging; httpx's own lines repeat them.
-    logging.getLogger("gql_server.upstream").setLevel(max(level, logging.WARNING))
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    # Our debug lines name each upstream call; httpx's and httpcore's repeat them (with full
+    # URLs) and would bury them.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

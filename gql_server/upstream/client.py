@@ -16,6 +16,7 @@ from .breaker import CircuitBreaker
 from .credentials import Credential
 from .errors import UpstreamError, UpstreamTimeout, UpstreamUnauthenticated
 from .exchange import exchange
+from .failures import log_failure
 from .limiter import ConcurrencyLimiter
 from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
@@ -183,19 +184,28 @@ class FactorialClient:
         request = self.http.build_request(
             method, self.url(path, query), headers=headers, content=content
         )
+        route = route_of(path)
         attempt = 0
         while True:
             remaining = _remaining(deadline)
             if remaining <= 0:
-                raise UpstreamTimeout("The request ran out of time waiting on Factorial.")
+                timeout = UpstreamTimeout(
+                    "The request ran out of time waiting on Factorial.",
+                    cause="the request's deadline passed",
+                )
+                log_failure(method, route, request.url.host, timeout, attempts=attempt, final=True)
+                raise timeout
             try:
-                return await self._attempt(request, route_of(path), credential, stats, remaining)
+                return await self._attempt(request, route, credential, stats, remaining)
             except UpstreamError as error:
                 delay = retry_delay(self.retry_policy, method, error, attempt, _remaining(deadline))
-                if delay is None or not self.retry_budget.try_spend():
+                retrying = delay is not None and self.retry_budget.try_spend()
+                host = request.url.host
+                log_failure(method, route, host, error, attempts=attempt + 1, final=not retrying)
+                if delay is None or not retrying:
                     raise
             stats.retries += 1
-            self.observer.retried(method, route_of(path))
+            self.observer.retried(method, route)
             attempt += 1
             await asyncio.sleep(delay)
 
@@ -230,8 +240,8 @@ class FactorialClient:
                 stats.call_finished()
                 seconds = time.perf_counter() - started
                 self.observer.call_finished(request.method, route, outcome, seconds)
-                if logger.isEnabledFor(logging.INFO):
-                    logger.info(
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug(
                         "upstream call",
                         extra={
                             "method": request.method,

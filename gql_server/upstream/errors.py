@@ -12,6 +12,8 @@
     └── UpstreamBadResponse             UPSTREAM_BAD_RESPONSE  unparseable or unexpected body
 
 Messages are ours and generic: an upstream body or a credential never becomes part of one.
+`cause` says, for the log and `gql-server check`, why a call failed without a status (name
+resolution, refused connection, TLS, a timeout, an unreadable body).
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ class UpstreamError(Exception):
     code = "UPSTREAM_UNAVAILABLE"
     default_message = "Factorial could not answer."
 
-    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, status: int | None = None, cause: str | None = None
+    ) -> None:
         super().__init__(message or self.default_message)
         self.message = message or self.default_message
         self.status = status
+        self.cause = cause
 
 
 class UpstreamUnauthenticated(UpstreamError):

@@ -8,11 +8,13 @@ from typing import Any
 import httpx
 import msgspec
 
+from .causes import transport_cause
 from .errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
 from .status import error_for_status
 
 _CLOSED = httpx.ByteStream(b"")
 _JSON = msgspec.json.Decoder()
+_TOO_LARGE = "Factorial sent a response larger than allowed."
 
 
 async def _read(
@@ -22,13 +24,13 @@ async def _read(
     try:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
+            raise UpstreamBadResponse(_TOO_LARGE, cause="bad body (too large)")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > max_bytes:
-                raise UpstreamBadResponse("Factorial sent a response larger than allowed.")
+                raise UpstreamBadResponse(_TOO_LARGE, cause="bad body (too large)")
             chunks.append(chunk)
     finally:
         await response.aclose()
@@ -51,21 +53,22 @@ async def exchange(
             status, headers, raw = await _read(http, request, max_bytes)
     except httpx.ConnectTimeout:
         # Nothing was sent: as retryable as a refused connection.
-        raise UpstreamUnavailable("Factorial could not be reached in time.") from None
+        message = "Factorial could not be reached in time."
+        raise UpstreamUnavailable(message, cause="connection timed out") from None
     except (TimeoutError, httpx.TimeoutException):
-        raise UpstreamTimeout() from None
-    except httpx.TransportError:
-        raise UpstreamUnavailable() from None
+        raise UpstreamTimeout(cause="timed out waiting for the answer") from None
+    except httpx.TransportError as error:
+        raise UpstreamUnavailable(cause=transport_cause(error)) from None
     if not 200 <= status < 300:
         raise error_for_status(status, headers, raw)
     if status == 204:
         return status, None  # No Content: a DELETE may answer so
     if "json" not in headers.get("content-type", "application/json"):
-        raise UpstreamBadResponse()
+        raise UpstreamBadResponse(cause="bad body (not JSON)")
     try:
         # msgspec, not orjson: orjson's parser holds a buffer of about 15 times the body while
         # it decodes (305 KiB for a 20 KiB page), msgspec builds the objects directly; and it
         # decodes integers past 64 bits exactly (orjson makes them floats).
         return status, _JSON.decode(raw)
     except msgspec.DecodeError:
-        raise UpstreamBadResponse() from None
+        raise UpstreamBadResponse(cause="bad body (unreadable JSON)") from None
