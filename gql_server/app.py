@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .config import ConfigError, Settings
+from .fleet import SharedStore
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .http.access import RequestObserver
@@ -75,6 +77,20 @@ def demo_transport(settings: Settings) -> httpx.AsyncBaseTransport:
     return httpx.ASGITransport(app=simulator.app)
 
 
+def describe_fleet(settings: Settings) -> str:
+    """Whether this process shares state with others, for the start-up log."""
+    if settings.gql_redis_url is None:
+        return (
+            "fleet: this process keeps its own state (in-flight sharing, rate limits, "
+            "persisted queries); set GQL_REDIS_URL to share them with other processes"
+        )
+    return (
+        "fleet: sharing in-flight calls, upstream rate limits and persisted queries through "
+        f"Redis (GQL_REDIS_URL); while it is down, each process keeps its own, at "
+        f"1/{settings.gql_fleet_size} of the rates (GQL_FLEET_SIZE)"
+    )
+
+
 def create_app(
     settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> GatewayApp:
@@ -89,6 +105,11 @@ def create_app(
         base_url = DEMO_BASE_URL
 
     metrics = Metrics() if settings.gql_metrics else None
+    redis_url = settings.gql_redis_url
+    store = SharedStore(
+        redis_url.get_secret_value() if redis_url is not None else None,
+        timeout=settings.gql_redis_timeout,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -111,7 +132,10 @@ def create_app(
             )
             if metrics is not None:
                 metrics.watch_breaker(lambda: client.breaker.state.value)
+                if store.shared:
+                    metrics.watch_redis(lambda: store.up)
             app.state.client = client
+            app.state.store = store
             if settings.demo:
                 logger.warning(
                     "Demo mode: no Factorial upstream is configured, so the built-in simulator "
@@ -119,6 +143,8 @@ def create_app(
                     "(or FACTORIAL_ACCESS_TOKEN) to use a real Factorial."
                 )
             logger.info("%s", describe_posture(settings))
+            logger.info("%s", describe_fleet(settings))
+            watcher = asyncio.create_task(store.watch()) if store.shared else None
             if settings.graphiql_enabled:
                 log_graphiql_assets(settings, assets_dir)
             app.state.ready = True
@@ -127,6 +153,9 @@ def create_app(
             finally:
                 app.state.ready = False
                 logger.info("shutting down: closing the upstream client")
+                if watcher is not None:
+                    watcher.cancel()
+                await store.close()
 
     assets_dir = graphiql_assets_dir(settings)
     endpoint = create_endpoint(settings, observer=metrics, assets_dir=assets_dir)

@@ -158,6 +158,23 @@ class Settings(BaseSettings):
     )
     gql_apq_cache_size: int = Field(default=1000, ge=1)
 
+    # A fleet of processes sharing state through Redis.
+    gql_redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis that every process of a fleet shares state through; unset, each "
+        "process keeps its own.",
+    )
+    gql_redis_timeout: float = Field(
+        default=0.25, gt=0, le=5, description="Seconds one Redis operation may take."
+    )
+    gql_fleet_size: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="Processes in the fleet: each takes this share of the upstream rates "
+        "while Redis is down.",
+    )
+
     @field_validator("gql_log_level", "gql_log_format", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:

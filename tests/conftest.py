@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from gql_server.simulator import SimulatorStore
 
 from .gateway import Gateway, build_store, open_gateway
+from .redis_server import RedisServer, running_redis
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +35,10 @@ def store() -> SimulatorStore:
 async def gateway(store: SimulatorStore) -> AsyncIterator[Gateway]:
     async with open_gateway(store) as gw:
         yield gw
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server of this test's own (skips, or fails in CI, without one)."""
+    with running_redis(tmp_path) as server:
+        yield server

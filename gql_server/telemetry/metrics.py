@@ -64,6 +64,12 @@ class Metrics:
             "Circuit breaker: 0 closed, 1 half open, 2 open.",
             registry=self.registry,
         )
+        self.redis_up = Gauge(
+            "gql_redis_up",
+            "1 while the fleet's Redis answers, 0 while it does not (each process then keeps "
+            "its own state); absent without GQL_REDIS_URL.",
+            registry=self.registry,
+        )
         self._calls: dict[tuple[str, str, str], Any] = {}
         self._latency: dict[str, Any] = {}
         self._statuses: dict[int, Any] = {}
@@ -71,6 +77,10 @@ class Metrics:
     def watch_breaker(self, state: Callable[[], str]) -> None:
         """Read the breaker's state at every scrape."""
         self.breaker.set_function(lambda: BREAKER_STATES.get(state(), 0))
+
+    def watch_redis(self, up: Callable[[], bool]) -> None:
+        """Read whether Redis answers at every scrape."""
+        self.redis_up.set_function(lambda: 1.0 if up() else 0.0)
 
     # -- the upstream client's observer -----------------------------------------------------
 
