@@ -59,7 +59,6 @@ class Settings(BaseSettings):
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
     upstream_timeout: float = Field(default=10.0, gt=0)
     upstream_max_connections: int = Field(default=50, ge=1)
-    upstream_page_size: int = Field(default=100, ge=1, le=100)
     upstream_max_concurrency_per_credential: int = Field(
         default=25, ge=1, description="Calls in flight at once for one credential."
     )
