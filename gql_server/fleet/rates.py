@@ -11,7 +11,6 @@ burst is paid for by a slower pace: `burst` is a tenth of N (at least 1) and the
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -22,16 +21,15 @@ _RATE = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour)s?\s*", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """At most `count` calls in any window of `period` seconds (`count` may be fractional:
-    one process's share of a fleet's rate)."""
+    """At most `count` calls in any window of `period` seconds."""
 
-    count: float
+    count: int
     period: float
 
     @property
     def burst(self) -> int:
         """Calls that may go back to back after a quiet spell."""
-        return max(1, math.floor(self.count / 10))
+        return max(1, self.count // 10)
 
     @property
     def interval(self) -> float:
@@ -43,12 +41,12 @@ class Rate:
         return (self.burst - 1) * self.interval
 
     def share(self, processes: int) -> Rate:
-        """What one of `processes` may use on its own so that together they keep the rate."""
-        return Rate(self.count / processes, self.period)
-
-    def __str__(self) -> str:
-        unit = next(name for name, seconds in PERIODS.items() if seconds == self.period)
-        return f"{self.count:g}/{unit}"
+        """What one of `processes` may use on its own so that together they keep the rate:
+        a whole number of calls per period (rounded down), or one call per longer period when
+        there are fewer calls than processes."""
+        if self.count >= processes:
+            return Rate(self.count // processes, self.period)
+        return Rate(1, self.period * processes / self.count)
 
 
 def parse_rate(text: str) -> Rate | None:
