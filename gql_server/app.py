@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .config import ConfigError, Settings
-from .fleet import SharedStore
+from .fleet import RateGovernor, SharedStore
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .http.access import RequestObserver
@@ -34,6 +34,7 @@ from .http.security import cors_middleware
 from .telemetry.metrics import Metrics
 from .upstream import ClientOptions, Credential, FactorialClient
 from .upstream.retry import RetryPolicy
+from .upstream.throttle import RateLimits
 
 logger = logging.getLogger("gql_server.app")
 
@@ -129,6 +130,7 @@ def create_app(
                 api_version=settings.factorial_api_version,
                 options=client_options(settings),
                 observer=metrics,
+                governor=RateGovernor(store, fleet_size=settings.gql_fleet_size),
             )
             if metrics is not None:
                 metrics.watch_breaker(lambda: client.breaker.state.value)
@@ -271,6 +273,7 @@ def client_options(settings: Settings) -> ClientOptions:
         retry=RetryPolicy(max_retries=settings.upstream_retries),
         breaker_threshold=settings.upstream_breaker_threshold,
         breaker_cooldown=settings.upstream_breaker_cooldown,
+        rates=RateLimits(write=settings.rate_post, read=settings.rate_get),
     )
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .fleet import Rate, parse_rate
+
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
 DEFAULT_GRAPHIQL_ASSETS_URL = "https://unpkg.com"
@@ -72,6 +74,14 @@ class Settings(BaseSettings):
     )
     upstream_breaker_cooldown: float = Field(
         default=5.0, gt=0, description="Seconds the breaker stays open before a probe."
+    )
+    upstream_rate_post: str = Field(
+        default="200/minute",
+        description="Writes (POST, PUT, DELETE) per credential, for the whole fleet: "
+        "N/second, N/minute, N/hour, or off.",
+    )
+    upstream_rate_get: str = Field(
+        default="off", description="Reads (GET) per credential, for the whole fleet, or off."
     )
     gql_request_timeout: float = Field(
         default=30.0,
@@ -186,6 +196,12 @@ class Settings(BaseSettings):
             raise ValueError("should be a date written YYYY-MM-DD, such as 2026-10-01")
         return value
 
+    @field_validator("upstream_rate_post", "upstream_rate_get")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value.strip()
+
     @field_validator("gql_graphiql_assets_dir")
     @classmethod
     def _existing_directory(cls, value: Path | None) -> Path | None:
@@ -232,6 +248,16 @@ class Settings(BaseSettings):
             and self.factorial_api_key is None
             and self.factorial_access_token is None
         )
+
+    @property
+    def rate_post(self) -> Rate | None:
+        """UPSTREAM_RATE_POST as a rate; None when off."""
+        return parse_rate(self.upstream_rate_post)
+
+    @property
+    def rate_get(self) -> Rate | None:
+        """UPSTREAM_RATE_GET as a rate; None when off."""
+        return parse_rate(self.upstream_rate_get)
 
     @property
     def base_url(self) -> str:

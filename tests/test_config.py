@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gql_server.config import DEFAULT_BASE_URL, Settings
+import pytest
+
+from gql_server.config import DEFAULT_BASE_URL, ConfigError, Settings, load_settings
+from gql_server.fleet import Rate
 
 README = Path(__file__).parents[1] / "README.md"
 # A default the README states plainly: one literal in backquotes, nothing else.
@@ -63,3 +66,21 @@ def test_the_readme_states_the_defaults_settings_have() -> None:
         assert plain.group(1) == written(default), (name, stated, default)
         checked += 1
     assert checked >= 30
+
+
+def test_rates_are_read_and_a_wrong_one_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = Settings(upstream_rate_post="5/second", upstream_rate_get="1000/minute")
+    assert (settings.rate_post, settings.rate_get) == (Rate(5, 1.0), Rate(1000, 60.0))
+    assert Settings().rate_post == Rate(200, 60.0) and Settings().rate_get is None
+    monkeypatch.setenv("UPSTREAM_RATE_POST", "lots")
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert error.value.problems == (
+        (
+            "UPSTREAM_RATE_POST",
+            "should be N/second, N/minute or N/hour, N at least 1 (such as 200/minute), "
+            "or off (got 'lots')",
+        ),
+    )

@@ -8,6 +8,8 @@ or HTTP, so that `upstream` and `http` may both use them.
 Imports nothing else of the package (contracts in pyproject.toml).
 """
 
+from .governor import RateExceeded, RateGovernor
+from .rates import Rate, parse_rate
 from .store import SharedStore, StoreDown
 
-__all__ = ["SharedStore", "StoreDown"]
+__all__ = ["Rate", "RateExceeded", "RateGovernor", "SharedStore", "StoreDown", "parse_rate"]

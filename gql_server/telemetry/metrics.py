@@ -1,4 +1,4 @@
-"""Prometheus metrics of one app: requests, errors by code, upstream calls, retries, breaker."""
+"""Prometheus metrics of one app: requests, errors by code, upstream calls and holds, breaker."""
 
 from __future__ import annotations
 
@@ -59,6 +59,13 @@ class Metrics:
             ["route"],
             registry=self.registry,
         )
+        self.held = Counter(
+            "gql_upstream_rate_limited",
+            "Calls to Factorial the rate governor held back: delayed for their slot, or "
+            "refused (RATE_LIMITED) because it came after the request's deadline.",
+            ["method", "route", "outcome"],
+            registry=self.registry,
+        )
         self.breaker = Gauge(
             "gql_upstream_breaker_state",
             "Circuit breaker: 0 closed, 1 half open, 2 open.",
@@ -98,6 +105,9 @@ class Metrics:
 
     def retried(self, method: str, route: str) -> None:
         self.retries.labels(route).inc()
+
+    def rate_limited(self, method: str, route: str, outcome: str) -> None:
+        self.held.labels(method, route, outcome).inc()
 
     # -- the endpoint's observer ------------------------------------------------------------
 

@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import orjson
 
+from ..fleet import RateGovernor, SharedStore
 from .breaker import CircuitBreaker
 from .credentials import Credential
-from .errors import UpstreamError, UpstreamTimeout, UpstreamUnauthenticated
+from .errors import UpstreamError, UpstreamRateLimited, UpstreamTimeout, UpstreamUnauthenticated
 from .exchange import exchange
 from .failures import log_failure
 from .limiter import ConcurrencyLimiter
@@ -22,6 +23,7 @@ from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
 from .sizes import CollectionSizes
 from .stats import UpstreamStats
+from .throttle import RateLimits, UpstreamThrottle
 from .urls import with_query
 
 logger = logging.getLogger("gql_server.upstream")
@@ -46,6 +48,7 @@ class ClientOptions:
     retry_budget_ratio: float = 0.2
     breaker_threshold: int = 5
     breaker_cooldown: float = 5.0
+    rates: RateLimits = field(default_factory=RateLimits)
 
 
 class FactorialClient:
@@ -63,6 +66,7 @@ class FactorialClient:
         api_version: str,
         options: ClientOptions | None = None,
         observer: CallObserver | None = None,
+        governor: RateGovernor | None = None,
     ) -> None:
         self.http = http
         self.api_version = api_version
@@ -83,6 +87,9 @@ class FactorialClient:
         self._in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
         self._list_urls: dict[str, httpx.URL] = {}
         self.sizes = CollectionSizes()
+        # Without a governor of the fleet's, this process holds the rates on its own.
+        governor = governor or RateGovernor(SharedStore(None))
+        self.throttle = UpstreamThrottle(governor, self.options.rates, self.observer)
 
     @property
     def integer_ids(self) -> bool:
@@ -188,6 +195,10 @@ class FactorialClient:
         attempt = 0
         while True:
             remaining = _remaining(deadline)
+            if remaining > 0:
+                # The rate's wait is the request's time too: the attempt gets what is left.
+                await self.throttle.wait_turn(method, route, credential, stats, remaining)
+                remaining = _remaining(deadline)
             if remaining <= 0:
                 timeout = UpstreamTimeout(
                     "The request ran out of time waiting on Factorial.",
@@ -198,6 +209,8 @@ class FactorialClient:
             try:
                 return await self._attempt(request, route, credential, stats, remaining)
             except UpstreamError as error:
+                if isinstance(error, UpstreamRateLimited) and error.retry_after is not None:
+                    await self.throttle.pause(credential, error.retry_after)
                 delay = retry_delay(self.retry_policy, method, error, attempt, _remaining(deadline))
                 retrying = delay is not None and self.retry_budget.try_spend()
                 host = request.url.host

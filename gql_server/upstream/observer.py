@@ -6,7 +6,7 @@ from typing import Protocol
 
 
 class CallObserver(Protocol):
-    """Receives one event per upstream attempt and per retry."""
+    """Receives one event per upstream attempt, per retry and per attempt held back."""
 
     def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
         """An attempt ended: `outcome` is the HTTP status, or an error code when none came."""
@@ -14,12 +14,18 @@ class CallObserver(Protocol):
     def retried(self, method: str, route: str) -> None:
         """A failed attempt is about to be tried again."""
 
+    def rate_limited(self, method: str, route: str, outcome: str) -> None:
+        """The rate governor held an attempt back: `outcome` is "delayed" or "refused"."""
+
 
 class NoObserver:
     def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
         return None
 
     def retried(self, method: str, route: str) -> None:
+        return None
+
+    def rate_limited(self, method: str, route: str, outcome: str) -> None:
         return None
 
 

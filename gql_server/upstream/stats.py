@@ -31,6 +31,13 @@ class UpstreamStats:
         self.cached += 1
         self._wait_started()
 
+    def held_started(self) -> None:
+        """This request begins waiting for a slot the rate governor gave it."""
+        self._wait_started()
+
+    def held_finished(self) -> None:
+        self._wait_finished()
+
     def _wait_started(self) -> None:
         if self._in_flight == 0:
             self._busy_since = time.perf_counter()
