@@ -8,6 +8,7 @@ or HTTP, so that `upstream` and `http` may both use them.
 Imports nothing else of the package (contracts in pyproject.toml).
 """
 
+from .flights import Flights, Seat
 from .store import SharedStore, StoreDown
 
-__all__ = ["SharedStore", "StoreDown"]
+__all__ = ["Flights", "Seat", "SharedStore", "StoreDown"]
