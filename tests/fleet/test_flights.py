@@ -255,3 +255,22 @@ async def test_redis_stopped_mid_flight_still_answers_right(redis_server: RedisS
         bodies = await asyncio.gather(one.query(QUERY), two.query(QUERY))
         assert [answered(b) for b in bodies] == [expected, expected]
         assert sim.total_calls == DISTINCT_URLS
+
+
+async def test_a_frozen_redis_costs_calls_not_answers(redis_server: RedisServer) -> None:
+    sim = Simulator(build_store(schemas=2, resources=20))
+    sim.latency = 0.4
+    settings = {"gql_redis_url": redis_server.url, "gql_redis_timeout": 0.1}
+    try:
+        async with open_gateway(sim, **settings) as one, open_gateway(sim, **settings) as two:
+            expected = answered(await one.query(QUERY))
+            task = asyncio.ensure_future(asyncio.gather(one.query(QUERY), two.query(QUERY)))
+            sim.reset_calls()
+            await reached(sim_called(sim))
+            redis_server.pause()  # holder and waiter both lose Redis mid-flight
+            bodies = await task
+            assert [answered(b) for b in bodies] == [expected, expected]
+            # Nothing could be handed over: each process made every call itself.
+            assert sim.total_calls == 2 * DISTINCT_URLS
+    finally:
+        redis_server.resume()
