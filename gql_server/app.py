@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .config import ConfigError, Settings
-from .fleet import RateGovernor, SharedStore
+from .fleet import Flights, RateGovernor, SharedStore
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .http.access import RequestObserver
@@ -92,6 +92,14 @@ def describe_fleet(settings: Settings) -> str:
     )
 
 
+def fleet_flights(settings: Settings, store: SharedStore) -> Flights | None:
+    """Identical GETs shared with the fleet, when there is one. A lock outlives one upstream
+    call by a second: past it, a waiter stops trusting the holder and calls itself."""
+    if not store.shared:
+        return None
+    return Flights(store, lock_seconds=settings.upstream_timeout + 1.0)
+
+
 def create_app(
     settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> GatewayApp:
@@ -131,6 +139,7 @@ def create_app(
                 options=client_options(settings),
                 observer=metrics,
                 governor=RateGovernor(store, fleet_size=settings.gql_fleet_size),
+                flights=fleet_flights(settings, store),
             )
             if metrics is not None:
                 metrics.watch_breaker(lambda: client.breaker.state.value)
@@ -157,10 +166,12 @@ def create_app(
                 logger.info("shutting down: closing the upstream client")
                 if watcher is not None:
                     watcher.cancel()
+                if client.flights is not None:
+                    await client.flights.settle()  # hand over the answers still landing
                 await store.close()
 
     assets_dir = graphiql_assets_dir(settings)
-    endpoint = create_endpoint(settings, observer=metrics, assets_dir=assets_dir)
+    endpoint = create_endpoint(settings, observer=metrics, assets_dir=assets_dir, store=store)
 
     async def healthz(request: Request) -> Response:
         """Alive: the process answers. Never touches the upstream."""
@@ -282,9 +293,11 @@ def create_endpoint(
     observer: RequestObserver | None = None,
     *,
     assets_dir: Path | None = None,
+    store: SharedStore | None = None,
 ) -> GraphQLEndpoint:
     """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries);
-    GraphiQL's page loads its assets from this server when `assets_dir` serves them."""
+    GraphiQL's page loads its assets from this server when `assets_dir` serves them, and
+    automatic persisted queries are shared through `store` when it has a Redis."""
     schema = build_schema()._schema
     rules = list(specified_rules)
     if not settings.introspection_enabled:
@@ -306,6 +319,8 @@ def create_endpoint(
         settings.gql_persisted_queries,
         registered=registered,
         cache_size=settings.gql_apq_cache_size,
+        shared=store,
+        shared_seconds=settings.gql_apq_shared_ttl,
     )
     graphiql = graphiql_csp = None
     if settings.graphiql_enabled:

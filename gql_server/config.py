@@ -166,6 +166,11 @@ class Settings(BaseSettings):
         default=None, description="Apollo persisted query manifest of registered operations."
     )
     gql_apq_cache_size: int = Field(default=1000, ge=1)
+    gql_apq_shared_ttl: int = Field(
+        default=86_400,
+        ge=1,
+        description="Seconds an automatic persisted query stays in the fleet's Redis.",
+    )
 
     # A fleet of processes sharing state through Redis.
     gql_redis_url: SecretStr | None = Field(

@@ -8,8 +8,18 @@ or HTTP, so that `upstream` and `http` may both use them.
 Imports nothing else of the package (contracts in pyproject.toml).
 """
 
+from .flights import Flights, Seat
 from .governor import RateExceeded, RateGovernor
 from .rates import Rate, parse_rate
 from .store import SharedStore, StoreDown
 
-__all__ = ["Rate", "RateExceeded", "RateGovernor", "SharedStore", "StoreDown", "parse_rate"]
+__all__ = [
+    "Flights",
+    "Rate",
+    "RateExceeded",
+    "RateGovernor",
+    "Seat",
+    "SharedStore",
+    "StoreDown",
+    "parse_rate",
+]

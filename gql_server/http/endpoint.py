@@ -237,12 +237,12 @@ class GraphQLEndpoint:
     ) -> Outcome:
         """One operation: its document, the checks, then execution."""
         try:
-            resolved = self.persisted.resolve(params)
+            resolved = await self.persisted.resolve(params)
             prepared = self.documents.prepare(resolved.query)
             if prepared.document is None or prepared.errors:
                 errors = [format_error(e, request_id) for e in prepared.errors]
                 return Outcome(self._unpriced({"errors": errors}), 400)
-            self.persisted.remember(resolved)
+            await self.persisted.remember(resolved)
             operation = get_operation_ast(prepared.document, params.operation_name)
             if operation is not None and operation.name is not None:
                 _operation_names(request).append(operation.name.value)

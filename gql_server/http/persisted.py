@@ -12,10 +12,16 @@ Modes (`GQL_PERSISTED_QUERIES`): `automatic` (APQ, plus any operations of the ma
 `registered` (only the manifest's operations run, by id or by their exact text: a safelist),
 `off` (the extension is answered with PERSISTED_QUERY_NOT_SUPPORTED, and Apollo Client stops
 using it).
+
+With a fleet (`GQL_REDIS_URL`), automatic queries are also stored in Redis under their hash
+(with an expiry), so a hash registered through one process is found by all; the in-process LRU
+stays in front of it. While Redis fails each process knows what it stored itself, and a client
+whose hash is unknown here sends the query again: it fails open. The manifest stays local.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -24,6 +30,7 @@ from typing import Any, Literal
 
 import orjson
 
+from ..fleet import SharedStore, StoreDown
 from ..graphql.document import BoundedLRU
 from .request import GraphQLParams, HTTPError, RequestRefused
 
@@ -89,16 +96,20 @@ class PersistedQueries:
         registered: dict[str, str] | None = None,
         cache_size: int = 1000,
         cache_chars: int = 10_000_000,
+        shared: SharedStore | None = None,
+        shared_seconds: int = 86_400,
     ) -> None:
         self.mode = mode
         self.registered = dict(registered or {})
         self._registered_bodies = frozenset(self.registered.values())
         self._store: BoundedLRU[str] = BoundedLRU(cache_size, cache_chars)
+        self.shared = shared if shared is not None and shared.shared else None
+        self.shared_seconds = shared_seconds
 
     def __len__(self) -> int:
         return len(self._store)
 
-    def resolve(self, params: GraphQLParams) -> Resolved:
+    async def resolve(self, params: GraphQLParams) -> Resolved:
         """The query to run, or a refusal (RequestRefused, or HTTPError for a malformed
         extension)."""
         extension = (params.extensions or {}).get("persistedQuery")
@@ -113,6 +124,8 @@ class PersistedQueries:
         known = self.registered.get(op_id)
         if known is None and self.mode == "automatic":
             known = self._store.get(op_id.lower())
+            if known is None and params.query is None:
+                known = await self._shared_get(op_id.lower())
         if params.query is None:
             if known is None:
                 raise PersistedQueryNotFound("PersistedQueryNotFound")
@@ -125,10 +138,41 @@ class PersistedQueries:
             raise HTTPError(400, "provided sha does not match query")
         return Resolved(params.query, store_as=None if known else op_id.lower())
 
-    def remember(self, resolved: Resolved) -> None:
-        """Store a query that proved valid under the hash its request gave."""
-        if resolved.store_as is not None and self.mode == "automatic":
-            self._store.put(resolved.store_as, resolved.query, len(resolved.query))
+    async def remember(self, resolved: Resolved) -> None:
+        """Store a query that proved valid under the hash its request gave (here, and in the
+        fleet's Redis when there is one)."""
+        if resolved.store_as is None or self.mode != "automatic":
+            return
+        self._store.put(resolved.store_as, resolved.query, len(resolved.query))
+        shared = self.shared
+        if shared is not None:
+            key, query, seconds = (
+                shared.key("apq", resolved.store_as),
+                resolved.query,
+                self.shared_seconds,
+            )
+            with contextlib.suppress(StoreDown):
+                await shared.call(lambda redis: redis.set(key, query.encode(), ex=seconds))
+
+    async def _shared_get(self, op_hash: str) -> str | None:
+        """The query the fleet stored under `op_hash`, kept here too; None when unknown, or
+        when Redis cannot say (the client then sends the query again)."""
+        shared = self.shared
+        if shared is None or not _SHA256.match(op_hash):
+            return None
+        key = shared.key("apq", op_hash)
+        try:
+            value = await shared.call(lambda redis: redis.get(key))
+        except StoreDown:
+            return None
+        if not isinstance(value, bytes):
+            return None
+        query = value.decode("utf-8", errors="replace")
+        # Only a text that is the hash's own runs, whoever wrote the key.
+        if sha256_hex(query) != op_hash:
+            return None
+        self._store.put(op_hash, query, len(query))
+        return query
 
 
 def _checked_id(extension: Any) -> str:

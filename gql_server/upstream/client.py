@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import orjson
 
-from ..fleet import RateGovernor, SharedStore
+from ..fleet import Flights, RateGovernor, Seat, SharedStore, StoreDown
 from .breaker import CircuitBreaker
 from .credentials import Credential
 from .errors import UpstreamError, UpstreamRateLimited, UpstreamTimeout, UpstreamUnauthenticated
@@ -67,12 +68,15 @@ class FactorialClient:
         options: ClientOptions | None = None,
         observer: CallObserver | None = None,
         governor: RateGovernor | None = None,
+        flights: Flights | None = None,
     ) -> None:
         self.http = http
         self.api_version = api_version
         self.root = f"{base_url.rstrip('/')}/api/{api_version}/resources/"
         self.options = options or ClientOptions()
         self.observer: CallObserver = observer or NoObserver()
+        # Identical GETs in flight on other processes of the fleet (None: this process alone).
+        self.flights = flights
         # Whether the upstream honours `page=` (offset pages); unlearned on the first sign
         # that it does not.
         self.offset_pages = True
@@ -162,8 +166,46 @@ class FactorialClient:
         deadline: float | None,
         parse: Callable[[Any], Any] | None,
     ) -> Any:
-        body = await self.send("GET", path, credential, stats, query=query, deadline=deadline)
+        """One process's call of a GET: joined to the fleet's identical one when there is a
+        fleet, else (or when Redis fails) made here."""
+        flights = self.flights
+        seat = None
+        if flights is not None and flights.store.shared:
+            try:
+                seat = await flights.board(credential.fingerprint, _digest(path, query))
+            except StoreDown:
+                seat = None  # fail open: a call of our own, as without a fleet
+        if seat is not None and not seat.leading and flights is not None:
+            body = await self._wait_for_fleet(flights, seat, stats, deadline)
+            if body is not None:
+                return body if parse is None else parse(body)
+        try:
+            body = await self.send("GET", path, credential, stats, query=query, deadline=deadline)
+        except BaseException:
+            if seat is not None and flights is not None:
+                flights.land(seat, None)
+            raise
+        if seat is not None and flights is not None:
+            flights.land(seat, lambda: orjson.dumps(body))
         return body if parse is None else parse(body)
+
+    async def _wait_for_fleet(
+        self, flights: Flights, seat: Seat, stats: UpstreamStats, deadline: float | None
+    ) -> Any:
+        """Another process's answer to the same GET, counted as shared; None when this
+        process must make the call itself."""
+        stats.fleet_wait_started()
+        body = None
+        try:
+            answer = await flights.wait(seat, deadline)
+            if answer is not None:
+                try:
+                    body = orjson.loads(answer)
+                except orjson.JSONDecodeError:
+                    body = None
+        finally:
+            stats.fleet_wait_finished(shared=body is not None)
+        return body
 
     async def send(
         self,
@@ -266,6 +308,11 @@ class FactorialClient:
                     )
             self.breaker.record_success()
             return body
+
+
+def _digest(path: str, query: str) -> str:
+    """The flight name of a GET: its path and query string, digested (they name ids)."""
+    return hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:32]
 
 
 def _remaining(deadline: float | None) -> float:

@@ -38,6 +38,17 @@ class UpstreamStats:
     def held_finished(self) -> None:
         self._wait_finished()
 
+    def fleet_wait_started(self) -> None:
+        """This request begins waiting on an identical call another process makes."""
+        self._wait_started()
+
+    def fleet_wait_finished(self, *, shared: bool) -> None:
+        """The wait ended: with the other process's answer (`shared`), or with none, and this
+        request then makes the call itself."""
+        if shared:
+            self.cached += 1
+        self._wait_finished()
+
     def _wait_started(self) -> None:
         if self._in_flight == 0:
             self._busy_since = time.perf_counter()

@@ -12,8 +12,11 @@ import pytest
 
 from gql_server.app import create_app
 from gql_server.config import Settings
+from gql_server.fleet import SharedStore
+from gql_server.simulator import Simulator
 
 from ..gateway import Gateway, build_store, open_gateway
+from ..redis_server import RedisServer
 
 QUERY = "query Tables { schemas { totalCount nodes { id } } }"
 GQLR = "application/graphql-response+json"
@@ -187,3 +190,49 @@ def test_registered_mode_needs_a_readable_manifest(tmp_path: Path) -> None:
         create_app(Settings(gql_persisted_query_manifest=bad))
     with pytest.raises(ValueError, match="cannot read"):
         create_app(Settings(gql_persisted_query_manifest=tmp_path / "missing.json"))
+
+
+async def test_a_hash_registered_through_one_process_is_known_to_all(
+    redis_server: RedisServer,
+) -> None:
+    sim = Simulator(build_store(schemas=2))
+    async with (
+        open_gateway(sim, gql_redis_url=redis_server.url) as one,
+        open_gateway(sim, gql_redis_url=redis_server.url) as two,
+    ):
+        status, body = await post(one, {"query": QUERY, "extensions": extension()})
+        assert status == 200 and body["data"]["schemas"]["totalCount"] == 2
+        status, again = await post(two, {"extensions": extension()})
+        assert status == 200
+        assert again["data"] == body["data"]
+
+
+async def test_a_hash_of_another_text_in_redis_is_not_run(redis_server: RedisServer) -> None:
+    """Only a text whose SHA-256 is the hash runs, whatever the key holds."""
+    store = SharedStore(redis_server.url)
+    other = "{ __typename }"
+    await store.call(lambda redis: redis.set(store.key("apq", sha(QUERY)), other.encode()))
+    await store.close()
+    async with open_gateway(build_store(), gql_redis_url=redis_server.url) as gw:
+        status, body = await post(gw, {"extensions": extension()})
+    assert (status, code_of(body)) == (200, "PERSISTED_QUERY_NOT_FOUND")
+
+
+async def test_with_redis_down_each_process_keeps_its_own(redis_server: RedisServer) -> None:
+    sim = Simulator(build_store(schemas=2))
+    async with (
+        open_gateway(sim, gql_redis_url=redis_server.url) as one,
+        open_gateway(sim, gql_redis_url=redis_server.url) as two,
+    ):
+        redis_server.stop()
+        status, body = await post(one, {"query": QUERY, "extensions": extension()})
+        assert status == 200 and body["data"]["schemas"]["totalCount"] == 2
+        status, again = await post(one, {"extensions": extension()})
+        assert status == 200 and again["data"] == body["data"]
+        # The other process never heard of it: the client sends the query, as Apollo's does.
+        status, unknown = await post(two, {"extensions": extension()})
+        assert (status, code_of(unknown)) == (200, "PERSISTED_QUERY_NOT_FOUND")
+        status, sent = await post(two, {"query": QUERY, "extensions": extension()})
+        assert status == 200 and sent["data"] == body["data"]
+        status, again = await post(two, {"extensions": extension()})
+        assert status == 200 and again["data"] == body["data"]
