@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -13,12 +12,13 @@ from typing import Any
 import httpx
 import orjson
 
-from ..fleet import Flights, RateGovernor, Seat, SharedStore, StoreDown
+from ..fleet import Flights, RateGovernor, SharedStore
 from .breaker import CircuitBreaker
 from .credentials import Credential
 from .errors import UpstreamError, UpstreamRateLimited, UpstreamTimeout, UpstreamUnauthenticated
 from .exchange import exchange
 from .failures import log_failure
+from .fleet_get import fleet_get
 from .limiter import ConcurrencyLimiter
 from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
@@ -166,46 +166,17 @@ class FactorialClient:
         deadline: float | None,
         parse: Callable[[Any], Any] | None,
     ) -> Any:
-        """One process's call of a GET: joined to the fleet's identical one when there is a
-        fleet, else (or when Redis fails) made here."""
-        flights = self.flights
-        seat = None
-        if flights is not None and flights.store.shared:
-            try:
-                seat = await flights.board(credential.fingerprint, _digest(path, query))
-            except StoreDown:
-                seat = None  # fail open: a call of our own, as without a fleet
-        if seat is not None and not seat.leading and flights is not None:
-            body = await self._wait_for_fleet(flights, seat, stats, deadline)
-            if body is not None:
-                return body if parse is None else parse(body)
-        try:
-            body = await self.send("GET", path, credential, stats, query=query, deadline=deadline)
-        except BaseException:
-            if seat is not None and flights is not None:
-                flights.land(seat, None)
-            raise
-        if seat is not None and flights is not None:
-            flights.land(seat, lambda: orjson.dumps(body))
+        """One process's call of a GET, joined to the fleet's identical one if any."""
+        body = await fleet_get(
+            self.flights,
+            credential.fingerprint,
+            path,
+            query,
+            stats,
+            deadline,
+            lambda: self.send("GET", path, credential, stats, query=query, deadline=deadline),
+        )
         return body if parse is None else parse(body)
-
-    async def _wait_for_fleet(
-        self, flights: Flights, seat: Seat, stats: UpstreamStats, deadline: float | None
-    ) -> Any:
-        """Another process's answer to the same GET, counted as shared; None when this
-        process must make the call itself."""
-        stats.fleet_wait_started()
-        body = None
-        try:
-            answer = await flights.wait(seat, deadline)
-            if answer is not None:
-                try:
-                    body = orjson.loads(answer)
-                except orjson.JSONDecodeError:
-                    body = None
-        finally:
-            stats.fleet_wait_finished(shared=body is not None)
-        return body
 
     async def send(
         self,
@@ -308,11 +279,6 @@ class FactorialClient:
                     )
             self.breaker.record_success()
             return body
-
-
-def _digest(path: str, query: str) -> str:
-    """The flight name of a GET: its path and query string, digested (they name ids)."""
-    return hashlib.sha256(f"{path}?{query}".encode()).hexdigest()[:32]
 
 
 def _remaining(deadline: float | None) -> float:
