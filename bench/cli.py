@@ -22,7 +22,7 @@ from .memory import MemoryPlan
 from .overhead import OverheadPlan, run_overhead
 from .report import write
 
-SUITES = ("a", "b", "c", "d", "profile")
+SUITES = ("a", "b", "c", "d", "e", "profile")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 FULL: dict[str, Any] = {
@@ -45,6 +45,9 @@ FULL: dict[str, Any] = {
     "memory_requests": 10_000,
     "profile_resources": 200,
     "profile_requests": 20,
+    "fleet_seconds": 6.0,
+    "fleet_repeats": 3,
+    "fleet_wrk_seconds": 10.0,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -64,6 +67,9 @@ QUICK: dict[str, Any] = {
     "memory_warmup": 300,
     "memory_requests": 2000,
     "profile_requests": 5,
+    "fleet_seconds": 3.0,
+    "fleet_repeats": 2,
+    "fleet_wrk_seconds": 5.0,
 }
 
 
@@ -78,7 +84,7 @@ def _ints(text: str) -> tuple[int, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="small sizes and short runs (~2 min)")
-    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,profile")
+    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,profile")
     p.add_argument("--out", type=Path, help="results directory (default bench/results[/quick])")
     a = p.add_argument_group("(a) overhead")
     a.add_argument("--sizes", help="resources, comma-separated")
@@ -107,6 +113,16 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--memory-warmup", type=int)
     d.add_argument("--memory-requests", type=int)
     d.add_argument("--memory-resources", type=int, default=20, help="data of the growth run")
+    e = p.add_argument_group("(e) fleet")
+    e.add_argument("--fleet-clients", type=int, default=30, help="clients of the closed loop")
+    e.add_argument("--fleet-seconds", type=float, help="seconds per closed-loop run")
+    e.add_argument("--fleet-repeats", type=int, help="runs per side, alternating")
+    e.add_argument("--fleet-latency", type=float, default=20.0, help="upstream latency, ms")
+    e.add_argument("--fleet-resources", type=int, default=20)
+    e.add_argument("--fleet-burst", type=int, default=60, help="createSchema mutations at once")
+    e.add_argument("--fleet-post-rate", type=float, help="UPSTREAM_RATE_POST given to the gateways")
+    e.add_argument("--fleet-wrk-seconds", type=float, help="seconds of each measured wrk run")
+    e.add_argument("--fleet-wrk-connections", type=int, default=32)
     f = p.add_argument_group("profiles")
     f.add_argument("--profile-resources", type=int)
     f.add_argument("--profile-requests", type=int)
@@ -202,6 +218,11 @@ def main(argv: list[str] | None = None) -> None:
             ),
         ),
         (
+            "e",
+            "fleet",
+            lambda: _run(_fleet(args, log)),
+        ),
+        (
             "profile",
             "profiles",
             lambda: _run(_profiles(args.profile_resources, args.profile_requests, out, log)),
@@ -215,8 +236,9 @@ def main(argv: list[str] | None = None) -> None:
     log(f"wrote {out / 'RESULTS.md'}")
 
 
-# Suites (b), (d) and the profiles need the bench extra (Ariadne, pyinstrument): imported
-# only when they run, so that (a) and (c) work with the gateway's own dependencies.
+# Suites (b), (d) and the profiles need the bench extra (Ariadne, pyinstrument), (e) needs
+# Debian's wrk and redis-server: imported only when they run, so that (a) and (c) work with
+# the gateway's own dependencies.
 
 
 def _engine(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
@@ -230,6 +252,23 @@ def _engine(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[A
         rounds=args.engine_rounds,
     )
     return run_engine(plan, log)
+
+
+def _fleet(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
+    from .fleet import FleetPlan, run_fleet
+
+    plan = FleetPlan(
+        resources=args.fleet_resources,
+        latency_ms=args.fleet_latency,
+        clients=args.fleet_clients,
+        seconds=args.fleet_seconds,
+        repeats=args.fleet_repeats,
+        burst=args.fleet_burst,
+        post_rate=args.fleet_post_rate,
+        wrk_seconds=args.fleet_wrk_seconds,
+        wrk_connections=args.fleet_wrk_connections,
+    )
+    return run_fleet(plan, log)
 
 
 def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:

@@ -118,3 +118,36 @@ def gateway(
 def direct_server(upstream: Server) -> contextlib.AbstractContextManager[Server]:
     """The direct client behind a minimal ASGI app, one uvicorn worker (suite c's baseline)."""
     return run_process("direct", ["-m", "bench.direct_server", f"--upstream={upstream.url}"])
+
+
+def demo_gateway(workers: int) -> contextlib.AbstractContextManager[Server]:
+    """`gql-server serve --workers N` on demo data: its upstream is in each worker's process,
+    so that all of a request's work is the gateway's (suite e's CPU-bound load)."""
+    env = {"GQL_DEMO": "true", "GQL_COST_BUDGET": "1000000"}
+    args = ["-m", "gql_server", "serve", "--host=127.0.0.1", f"--workers={workers}"]
+    return run_process(f"gateway x{workers}", args, env)
+
+
+@contextlib.contextmanager
+def redis() -> Iterator[Server]:
+    """Debian's redis-server on a free port, persisting nothing (suite e's shared store)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *("redis-server", "--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = Server("redis", port, process)
+    try:
+        _wait_listening(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -106,6 +106,54 @@ def _memory_tables(memory: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _fleet_tables(fleet: dict[str, Any]) -> list[str]:
+    lines = []
+    calls = fleet.get("calls")
+    if calls:
+        lines += [
+            f"Upstream calls per request, the nested query ({fleet['resources']} resources, "
+            f"{fleet['latency_ms']:g} ms upstream) from the same closed-loop clients, spread "
+            "round-robin over the processes; the 3 share one Redis, the 1 runs as today:",
+            "",
+            "| processes | requests/s | calls/request | errors |",
+            "|---|---:|---:|---:|",
+        ]
+        for side, runs in calls["runs"].items():
+            rps = Spread.of([r["rps"] for r in runs])
+            per = Spread.of([r["upstream_calls_per_request"] for r in runs])
+            errors = sum(int(r["errors"]) for r in runs)
+            lines.append(f"| {side} | {rps.text(1)} | {per.text()} | {errors} |")
+        lines += ["", f"3 processes over 1: **{_s(calls['ratio'])}**", ""]
+    burst = fleet.get("burst")
+    if burst:
+        rate = burst["configured_rate_per_minute"]
+        answers = ", ".join(f"{k}: {n}" for k, n in sorted(burst["answers"].items()))
+        lines += [
+            f"A burst of {burst['mutations']} createSchema mutations at once over "
+            f"{burst['processes']} processes, one credential: {burst['upstream_posts']} upstream "
+            f"POSTs in {burst['seconds']:.1f} s ({burst['posts_per_minute']:.0f} in its minute; "
+            f"configured rate: {'none' if rate is None else f'{rate:g}/min'}), "
+            f"{burst['upstream_429']} answered 429 by the upstream. Answers: {answers}.",
+            "",
+        ]
+    workers = fleet.get("workers")
+    if workers:
+        lines += [
+            f"wrk (`-t1 -c{workers['connections']}`, {workers['seconds']:g} s a run) posting "
+            "the small query to `serve --workers N` on demo data (upstream in-process):",
+            "",
+            "| workers | requests/s | non-2xx | socket errors |",
+            "|---|---:|---:|---:|",
+        ]
+        for count, runs in workers["runs"].items():
+            rps = Spread.of([r["rps"] for r in runs])
+            bad = sum(int(r["non_2xx"]) for r in runs)
+            errors = sum(int(r["socket_errors"]) for r in runs)
+            lines.append(f"| {count} | {rps.text(0)} | {bad} | {errors} |")
+        lines += ["", f"2 workers over 1: **{_s(workers['ratio'])}**"]
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     run = results["run"]
     lines = [
@@ -153,6 +201,8 @@ def markdown(results: dict[str, Any]) -> str:
         ]
     if results.get("memory"):
         lines += ["", "## (d) Memory", "", *_memory_tables(results["memory"])]
+    if results.get("fleet"):
+        lines += ["", "## (e) Fleet", "", *_fleet_tables(results["fleet"])]
     if results.get("profiles"):
         lines += ["", "## Profiles", ""]
         for name, summary in results["profiles"].items():

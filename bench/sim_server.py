@@ -8,6 +8,7 @@ read, and forgets them (so a long load run does not grow the simulator's call lo
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -40,7 +41,8 @@ class ControlledSimulator:
         if path == "/_bench/latency":
             self.simulator.latency = float(query.get("latency", ["0"])[0])
             self.simulator.jitter = float(query.get("jitter", ["0"])[0])
-        body = orjson.dumps({"calls": dict(self.simulator.calls)})
+        statuses = Counter(str(record.status) for record in self.simulator.call_log)
+        body = orjson.dumps({"calls": dict(self.simulator.calls), "statuses": dict(statuses)})
         if path == "/_bench/calls":
             self.simulator.reset_calls()
         await send(

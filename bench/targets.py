@@ -14,9 +14,12 @@ class Verdict:
     limit: float
     measured: Spread
     unit: str = "x"
+    at_least: bool = False  # the limit is a floor (a speed-up), not a ceiling
 
     @property
     def met(self) -> bool:
+        if self.at_least:
+            return self.measured.median >= self.limit
         return self.measured.median <= self.limit
 
     def row(self) -> str:
@@ -25,10 +28,11 @@ class Verdict:
         if self.met:
             verdict = "met"
         elif self.unit == "x":
-            verdict = f"**missed** by {m.median / self.limit - 1:.0%}"
+            verdict = f"**missed** by {abs(m.median / self.limit - 1):.0%}"
         else:
-            verdict = f"**missed** by {m.median - self.limit:.1f} {self.unit}"
-        limit = f"<= {self.limit:g}{self.unit if self.unit == 'x' else ' ' + self.unit}"
+            verdict = f"**missed** by {abs(m.median - self.limit):.1f} {self.unit}"
+        sign = ">=" if self.at_least else "<="
+        limit = f"{sign} {self.limit:g}{self.unit if self.unit == 'x' else ' ' + self.unit}"
         return f"| {self.target} | {limit} | {value} | {verdict} |"
 
 
@@ -108,6 +112,51 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 3.0,
                 Spread(percent, percent, percent, 1),
                 "%",
+            )
+        )
+    found += _fleet_verdicts(results.get("fleet") or {})
+    return found
+
+
+def _fleet_verdicts(fleet: dict[str, Any]) -> list[Verdict]:
+    found = []
+    if "calls" in fleet:
+        found.append(
+            Verdict(
+                "(e) upstream calls/request, 3 processes over 1 (target: equal)",
+                1.1,
+                Spread(**fleet["calls"]["ratio"]),
+            )
+        )
+    burst = fleet.get("burst")
+    if burst:
+        rate = burst["configured_rate_per_minute"]
+        if rate is not None:
+            posts = float(burst["posts_per_minute"])
+            found.append(
+                Verdict(
+                    "(e) upstream POSTs/minute/credential, burst on 3 processes",
+                    rate,
+                    Spread(posts, posts, posts, 1),
+                    "POSTs",
+                )
+            )
+        refused = float(burst["upstream_429"])
+        found.append(
+            Verdict(
+                "(e) upstream 429s under the burst",
+                0,
+                Spread(refused, refused, refused, 1),
+                "answers",
+            )
+        )
+    if "workers" in fleet:
+        found.append(
+            Verdict(
+                "(e) req/s with --workers 2 over 1, CPU-bound (wrk)",
+                1.5,
+                Spread(**fleet["workers"]["ratio"]),
+                at_least=True,
             )
         )
     return found

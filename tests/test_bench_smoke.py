@@ -1,4 +1,4 @@
-"""The benchmark harness runs end to end in a tiny configuration (suite a, then c).
+"""The benchmark harness runs end to end in a tiny configuration (suites a and c, then e).
 
 Suite (a) also checks that the bench's direct client makes exactly the gateway's upstream calls
 and builds the same data: a change to the gateway's call plan shows up here first.
@@ -7,7 +7,10 @@ and builds the same data: a change to the gateway's call plan shows up here firs
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from bench.cli import main
 
@@ -35,3 +38,34 @@ def test_overhead_and_load_suites_write_results(tmp_path: Path) -> None:
     assert point["p50_ratio"]["runs"] == 2
     assert all(run["errors"] == 0 for p in results["load"] for run in p["gateway"] + p["direct"])
     assert "## Targets" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_fleet_suite_counts_calls_posts_and_workers(tmp_path: Path) -> None:
+    for tool in ("wrk", "redis-server"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (Debian's package {tool})")
+    main(
+        [
+            "--only=e",
+            "--fleet-clients=6",
+            "--fleet-seconds=0.5",
+            "--fleet-repeats=1",
+            "--fleet-latency=5",
+            "--fleet-burst=9",
+            "--fleet-wrk-seconds=1",
+            "--fleet-wrk-connections=4",
+            f"--out={tmp_path}",
+        ]
+    )
+    fleet = json.loads((tmp_path / "results.json").read_text())["fleet"]
+    for runs in fleet["calls"]["runs"].values():
+        [run] = runs
+        assert run["errors"] == 0 and run["requests"] > 0
+        assert run["upstream_calls_per_request"] > 0
+    burst = fleet["burst"]
+    # One createSchema is one upstream POST; all nine answered with data.
+    assert (burst["upstream_posts"], burst["answers"]) == (9, {"200 ok": 9})
+    for runs in fleet["workers"]["runs"].values():
+        [run] = runs
+        assert run["rps"] > 0 and run["non_2xx"] == 0 and run["socket_errors"] == 0
+    assert "## (e) Fleet" in (tmp_path / "RESULTS.md").read_text()

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from gql_server.cli import main
+from gql_server.app import create_app
+from gql_server.cli import announce_shutdown_to, main
+from gql_server.config import Settings
 from gql_server.simulator import Fault, Simulator
 
+from .gateway import build_store
 from .live_server import serve
 
 ROOT = Path(__file__).parents[1]
@@ -41,6 +47,15 @@ def running(
     *args: str, ready_path: str = "/healthz", env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, Path]]:
     """Run `gql-server ARGS` until the block ends; yields its URL and its output file."""
+    with running_process(*args, ready_path=ready_path, env=env) as (url, log, _):
+        yield url, log
+
+
+@contextmanager
+def running_process(
+    *args: str, ready_path: str = "/healthz", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """`running`, yielding the process too."""
     port = free_port()
     log = ROOT / "test-output" / f"cli-{port}.log"
     log.parent.mkdir(exist_ok=True)
@@ -63,7 +78,7 @@ def running(
                 assert process.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.1)
-            yield url, log
+            yield url, log, process
         finally:
             process.terminate()
             process.wait(10)
@@ -288,3 +303,67 @@ def test_serve_at_log_level_warning_writes_no_info_lines() -> None:
     assert lines[0].startswith("gql-server: GraphQL on")
     assert " INFO " not in log.read_text()
     assert any(" WARNING gql_server.app [-] Demo mode" in line for line in lines)
+
+
+def access_pids(log: Path) -> set[int]:
+    """The processes that wrote an access line: the workers that answered."""
+    entries = [json.loads(line) for line in log.read_text().splitlines()[1:]]
+    return {e["pid"] for e in entries if e["logger"] == "gql_server.access"}
+
+
+def test_serve_with_two_workers_answers_from_both_and_stops_cleanly_on_sigterm() -> None:
+    sim = Simulator(build_store(resources=3))
+    sim.latency = 0.3  # requests overlap, so that both workers take some
+    query = {"query": "{ schemas { totalCount } }"}
+    with serve(sim.app) as upstream:
+        env = clean_env(FACTORIAL_BASE_URL=upstream, FACTORIAL_API_KEY="key", GQL_LOG_FORMAT="json")
+        with running_process("serve", "--workers", "2", ready_path="/readyz", env=env) as (
+            url,
+            log,
+            process,
+        ):
+            with ThreadPoolExecutor(16) as pool:
+                for _ in range(10):  # bounded: almost always the first round suffices
+                    answers = list(
+                        pool.map(lambda _: httpx.post(f"{url}/graphql", json=query), range(16))
+                    )
+                    assert [a.status_code for a in answers] == [200] * 16
+                    assert {a.json()["data"]["schemas"]["totalCount"] for a in answers} == {1}
+                    if len(access_pids(log)) == 2:
+                        break
+                slow = pool.submit(httpx.post, f"{url}/graphql", json=query, timeout=10)
+                time.sleep(0.15)  # the request is now waiting on the slow upstream
+                process.send_signal(signal.SIGTERM)
+                # A request in flight when the shutdown began is answered, not cut.
+                assert slow.result().status_code == 200
+            assert process.wait(20) == 0
+    text = log.read_text()
+    assert text.splitlines()[0].endswith("2 workers, each keeping its own state")
+    assert "2 workers without GQL_REDIS_URL" in text
+    workers = {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", text)}
+    assert access_pids(log) == workers and len(workers) == 2
+    assert process.pid not in workers
+    assert text.count("closing the upstream client") == 2
+    for pid in workers:  # no worker outlives the command
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+async def test_a_worker_is_not_ready_once_a_signal_begins_its_shutdown() -> None:
+    heard: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda sig, frame: heard.append(sig))
+    try:
+        app = create_app(Settings(gql_demo=True))
+        announce_shutdown_to(app)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://localhost") as http,
+            app.router.lifespan_context(app),
+        ):
+            assert (await http.get("/readyz")).status_code == 200
+            signal.raise_signal(signal.SIGTERM)
+            assert (await http.get("/readyz")).status_code == 503
+            assert (await http.get("/healthz")).status_code == 200
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert heard == [signal.SIGTERM]  # uvicorn's own handler still runs: the worker stops

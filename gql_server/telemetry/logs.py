@@ -59,6 +59,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": _message(record),
+            # With `serve --workers N` several processes write to one stream.
+            "pid": record.process,
         }
         request_id = getattr(record, "request_id", None)
         if request_id is not None:

@@ -1,0 +1,242 @@
+"""Suite (e): a fleet. Upstream calls per request on 1 and on 3 processes, POSTs per credential
+from 3 processes under a burst, and requests per second with 2 workers against 1.
+
+(i) and (ii) run gateways as `gql-server serve` on the bench simulator; the 3 processes share
+one redis-server (GQL_REDIS_URL), the single one runs as today, on its own. Calls and their
+statuses are counted at the simulator. (iii) runs `serve --workers N` on demo data (the
+upstream inside each worker: the load is bound by the gateway's CPU) under wrk, a client that
+costs little CPU itself, so that the cores go to the workers; 1 and 2 workers alternate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from . import processes
+from .data import Shape
+from .http1 import HTTPConnection, get_json
+from .load import Pool, Run
+from .queries import NESTED, SMALL
+from .stats import Spread
+
+REPLICAS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FleetPlan:
+    resources: int = 20
+    latency_ms: float = 20.0
+    clients: int = 30
+    seconds: float = 5.0
+    repeats: int = 2
+    burst: int = 60
+    post_rate: float | None = None
+    wrk_seconds: float = 10.0
+    wrk_connections: int = 32
+
+
+async def _round_robin(ports: list[int], body: bytes, clients: int, seconds: float) -> Run:
+    """`clients` closed-loop clients, client i on ports[i % len(ports)]."""
+    run = Run()
+    deadline = time.perf_counter() + seconds
+
+    async def client(port: int) -> None:
+        pool = Pool(port)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            if await pool.post(body):
+                run.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                run.errors += 1
+        await pool.close()
+
+    started = time.perf_counter()
+    tasks = (client(ports[i % len(ports)]) for i in range(clients))
+    await asyncio.wait_for(asyncio.gather(*tasks), seconds + 60)
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+async def _counted(sim: processes.Server) -> dict[str, Any]:
+    """The simulator's counts since the last read, which resets them."""
+    counted = await get_json(sim.port, "/_bench/calls")
+    assert isinstance(counted, dict)
+    return counted
+
+
+@contextlib.contextmanager
+def _gateways(sim: processes.Server, count: int, env: dict[str, str]) -> Iterator[list[int]]:
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(processes.gateway(sim, env)).port for _ in range(count)]
+
+
+async def _calls_per_request(
+    plan: FleetPlan, sim: processes.Server, sides: dict[str, list[int]], log: Callable[[str], None]
+) -> dict[str, Any]:
+    body = orjson.dumps({"query": NESTED})
+    runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+    for ports in sides.values():  # warm-up: documents parsed, connections open
+        await _round_robin(ports, body, 4, 1.0)
+    for repeat in range(plan.repeats):
+        order = list(sides) if repeat % 2 == 0 else list(reversed(sides))
+        for side in order:
+            await _counted(sim)
+            run = await _round_robin(sides[side], body, plan.clients, plan.seconds)
+            calls = sum((await _counted(sim))["calls"].values())
+            summary = run.summary()
+            summary["upstream_calls_per_request"] = calls / max(1, summary["requests"])
+            runs[side].append(summary)
+    one, three = runs["1 process"], runs[f"{REPLICAS} processes"]
+    ratio = Spread.of(
+        [
+            t["upstream_calls_per_request"] / o["upstream_calls_per_request"]
+            for o, t in zip(one, three, strict=True)
+            if o["upstream_calls_per_request"]
+        ]
+    )
+    log(f"(e) calls/request, {REPLICAS} processes over 1: x{ratio.text()}")
+    return {"runs": runs, "ratio": ratio.as_dict()}
+
+
+async def _post_burst(
+    plan: FleetPlan, sim: processes.Server, ports: list[int], log: Callable[[str], None]
+) -> dict[str, Any]:
+    await _counted(sim)
+    outcomes: dict[str, int] = {}
+
+    async def create(i: int) -> None:
+        mutation = (
+            f'mutation {{ createSchema(input: {{name: "Burst {i}", companyId: "1"}}) {{ id }} }}'
+        )
+        connection = HTTPConnection(ports[i % len(ports)])
+        try:
+            status, raw = await connection.post_json("/graphql", {"query": mutation})
+        finally:
+            await connection.close()
+        answer = orjson.loads(raw)
+        codes = [e.get("extensions", {}).get("code", "?") for e in answer.get("errors") or []]
+        key = f"{status} {','.join(codes) or 'ok'}"
+        outcomes[key] = outcomes.get(key, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(create(i) for i in range(plan.burst))), 120)
+    elapsed = time.perf_counter() - started
+    counted = await _counted(sim)
+    posts = sum(n for key, n in counted["calls"].items() if key.startswith("POST "))
+    # All of a burst shorter than a minute falls in one minute: its POSTs are that minute's.
+    per_minute = posts if elapsed <= 60 else posts * 60 / elapsed
+    result = {
+        "mutations": plan.burst,
+        "processes": len(ports),
+        "seconds": elapsed,
+        "upstream_posts": posts,
+        "posts_per_minute": per_minute,
+        "configured_rate_per_minute": plan.post_rate,
+        "upstream_429": counted["statuses"].get("429", 0),
+        "answers": outcomes,
+    }
+    log(
+        f"(e) burst of {plan.burst} createSchema on {len(ports)} processes: {posts} POSTs in "
+        f"{elapsed:.1f} s, {result['upstream_429']} answered 429 upstream"
+    )
+    return result
+
+
+def _wrk(port: int, script: str, seconds: float, connections: int) -> dict[str, float]:
+    completed = subprocess.run(
+        [
+            *("wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "-s", script),
+            f"http://127.0.0.1:{port}/graphql",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    out = completed.stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "non_2xx": float(bad.group(1)) if bad else 0.0,
+        "socket_errors": float(sum(int(n) for n in errors.groups())) if errors else 0.0,
+    }
+
+
+async def _ready(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        connection = HTTPConnection(port)
+        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+            status, _ = await connection.request("GET", "/readyz")
+            if status == 200:
+                await connection.close()
+                return
+        await connection.close()
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"the gateway on {port} was not ready in 30 s")
+
+
+async def _workers(plan: FleetPlan, log: Callable[[str], None]) -> dict[str, Any]:
+    runs: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    body = orjson.dumps({"query": SMALL}).decode()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {orjson.dumps(body).decode()}\n"
+        )
+        script.flush()
+        for repeat in range(plan.repeats):
+            for workers in (1, 2) if repeat % 2 == 0 else (2, 1):
+                with processes.demo_gateway(workers) as gateway:
+                    await _ready(gateway.port)
+                    # Every worker started, its documents parsed, before the measured run.
+                    _wrk(gateway.port, script.name, 3, plan.wrk_connections)
+                    runs[workers].append(
+                        _wrk(gateway.port, script.name, plan.wrk_seconds, plan.wrk_connections)
+                    )
+    ratio = Spread.of([t["rps"] / o["rps"] for o, t in zip(runs[1], runs[2], strict=True)])
+    one = Spread.of([r["rps"] for r in runs[1]])
+    two = Spread.of([r["rps"] for r in runs[2]])
+    log(f"(e) wrk: {two.median:.0f} vs {one.median:.0f} req/s, 2 workers over 1 x{ratio.text()}")
+    return {
+        "query": "small",
+        "connections": plan.wrk_connections,
+        "seconds": plan.wrk_seconds,
+        "runs": {str(k): v for k, v in runs.items()},
+        "ratio": ratio.as_dict(),
+    }
+
+
+async def run_fleet(plan: FleetPlan, log: Callable[[str], None]) -> dict[str, Any]:
+    shape = Shape(plan.resources)
+    results: dict[str, Any] = {"resources": plan.resources, "latency_ms": plan.latency_ms}
+    base = {"GQL_LOG_LEVEL": "warning"}
+    if plan.post_rate is not None:
+        base["UPSTREAM_RATE_POST"] = f"{plan.post_rate:g}"
+    with processes.redis() as redis, processes.simulator(shape) as sim:
+        shared = {
+            **base,
+            "GQL_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
+            "GQL_FLEET_SIZE": str(REPLICAS),
+        }
+        with _gateways(sim, 1, base) as one, _gateways(sim, REPLICAS, shared) as three:
+            await get_json(sim.port, f"/_bench/latency?latency={plan.latency_ms / 1000}")
+            sides = {"1 process": one, f"{REPLICAS} processes": three}
+            results["calls"] = await _calls_per_request(plan, sim, sides, log)
+            await get_json(sim.port, "/_bench/latency?latency=0")
+            results["burst"] = await _post_burst(plan, sim, three, log)
+    results["workers"] = await _workers(plan, log)
+    return results
