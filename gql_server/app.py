@@ -81,9 +81,14 @@ def demo_transport(settings: Settings) -> httpx.AsyncBaseTransport:
 def describe_fleet(settings: Settings) -> str:
     """Whether this process shares state with others, for the start-up log."""
     if settings.gql_redis_url is None:
+        share = (
+            f", at 1/{settings.gql_fleet_size} of the upstream rates (GQL_FLEET_SIZE)"
+            if settings.gql_fleet_size > 1
+            else ""
+        )
         return (
             "fleet: this process keeps its own state (in-flight sharing, rate limits, "
-            "persisted queries); set GQL_REDIS_URL to share them with other processes"
+            f"persisted queries){share}; set GQL_REDIS_URL to share them with other processes"
         )
     return (
         "fleet: sharing in-flight calls, upstream rate limits and persisted queries through "

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import importlib.metadata
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -220,6 +221,9 @@ def serve(host: str, port: int, workers: int = 1) -> None:
     }
     if workers > 1:
         del app
+        # Each worker is a process of the fleet: while it cannot share rates through Redis it
+        # takes 1/(GQL_FLEET_SIZE x N) of them, so N workers together stay within the rate.
+        os.environ["GQL_FLEET_SIZE"] = str(settings.gql_fleet_size * workers)
         # uvicorn's supervisor starts each worker as a fresh interpreter, which builds its own
         # app from the environment through the factory.
         uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)

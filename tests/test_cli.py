@@ -340,6 +340,8 @@ def test_serve_with_two_workers_answers_from_both_and_stops_cleanly_on_sigterm()
     text = log.read_text()
     assert text.splitlines()[0].endswith("2 workers, each keeping its own state")
     assert "2 workers without GQL_REDIS_URL" in text
+    # Each worker takes half the upstream rates: together they stay within them.
+    assert text.count("at 1/2 of the upstream rates (GQL_FLEET_SIZE)") == 2
     workers = {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", text)}
     assert access_pids(log) == workers and len(workers) == 2
     assert process.pid not in workers
