@@ -120,7 +120,12 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--fleet-latency", type=float, default=20.0, help="upstream latency, ms")
     e.add_argument("--fleet-resources", type=int, default=20)
     e.add_argument("--fleet-burst", type=int, default=60, help="createSchema mutations at once")
-    e.add_argument("--fleet-post-rate", type=float, help="UPSTREAM_RATE_POST given to the gateways")
+    e.add_argument(
+        "--fleet-post-rate",
+        type=int,
+        default=20,
+        help="POSTs a second: the gateways' UPSTREAM_RATE_POST and the simulator's 429 limit",
+    )
     e.add_argument("--fleet-wrk-seconds", type=float, help="seconds of each measured wrk run")
     e.add_argument("--fleet-wrk-connections", type=int, default=32)
     f = p.add_argument_group("profiles")

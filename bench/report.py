@@ -126,14 +126,15 @@ def _fleet_tables(fleet: dict[str, Any]) -> list[str]:
         lines += ["", f"3 processes over 1: **{_s(calls['ratio'])}**", ""]
     burst = fleet.get("burst")
     if burst:
-        rate = burst["configured_rate_per_minute"]
         answers = ", ".join(f"{k}: {n}" for k, n in sorted(burst["answers"].items()))
         lines += [
             f"A burst of {burst['mutations']} createSchema mutations at once over "
-            f"{burst['processes']} processes, one credential: {burst['upstream_posts']} upstream "
-            f"POSTs in {burst['seconds']:.1f} s ({burst['posts_per_minute']:.0f} in its minute; "
-            f"configured rate: {'none' if rate is None else f'{rate:g}/min'}), "
-            f"{burst['upstream_429']} answered 429 by the upstream. Answers: {answers}.",
+            f"{burst['processes']} processes sharing one Redis, one credential, "
+            f"`UPSTREAM_RATE_POST={burst['configured_rate_per_second']}/second` and the "
+            f"simulator refusing writes past that rate with 429 as Factorial does: "
+            f"{burst['upstream_posts']} upstream POSTs in {burst['seconds']:.1f} s, at most "
+            f"{burst['peak_posts_per_second']} in any second, {burst['upstream_429']} answered "
+            f"429 by the upstream. Answers: {answers}.",
             "",
         ]
     workers = fleet.get("workers")

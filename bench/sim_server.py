@@ -2,7 +2,10 @@
 
 `GET /_bench/latency?latency=S&jitter=S` sets the upstream latency (seconds, fixed part and
 uniform jitter) without a restart; `GET /_bench/calls` answers the calls counted since the last
-read, and forgets them (so a long load run does not grow the simulator's call log).
+read, and forgets them (so a long load run does not grow the simulator's call log), with the
+most writes one credential made in a window; `GET /_bench/write-limit?count=N&seconds=S`
+makes the simulator refuse writes past N per credential in any S seconds with 429, as
+Factorial does (count=0: off).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import parse_qs
 import orjson
 import uvicorn
 
-from gql_server.simulator import Simulator
+from gql_server.simulator import Simulator, WriteLimit
 
 from .data import Shape, build_store
 
@@ -41,8 +44,19 @@ class ControlledSimulator:
         if path == "/_bench/latency":
             self.simulator.latency = float(query.get("latency", ["0"])[0])
             self.simulator.jitter = float(query.get("jitter", ["0"])[0])
+        if path == "/_bench/write-limit":
+            count = int(query.get("count", ["0"])[0])
+            seconds = float(query.get("seconds", ["60"])[0])
+            self.simulator.write_limit = WriteLimit(count, seconds) if count else None
         statuses = Counter(str(record.status) for record in self.simulator.call_log)
-        body = orjson.dumps({"calls": dict(self.simulator.calls), "statuses": dict(statuses)})
+        limit = self.simulator.write_limit
+        body = orjson.dumps(
+            {
+                "calls": dict(self.simulator.calls),
+                "statuses": dict(statuses),
+                "write_peak": limit.peak if limit is not None else None,
+            }
+        )
         if path == "/_bench/calls":
             self.simulator.reset_calls()
         await send(

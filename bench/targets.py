@@ -130,14 +130,13 @@ def _fleet_verdicts(fleet: dict[str, Any]) -> list[Verdict]:
         )
     burst = fleet.get("burst")
     if burst:
-        rate = burst["configured_rate_per_minute"]
-        if rate is not None:
-            posts = float(burst["posts_per_minute"])
+        peak = burst.get("peak_posts_per_second")
+        if peak is not None:
             found.append(
                 Verdict(
-                    "(e) upstream POSTs/minute/credential, burst on 3 processes",
-                    rate,
-                    Spread(posts, posts, posts, 1),
+                    "(e) most upstream POSTs in a second, one credential, burst on 3 processes",
+                    float(burst["configured_rate_per_second"]),
+                    Spread(float(peak), float(peak), float(peak), 1),
                     "POSTs",
                 )
             )

@@ -23,6 +23,7 @@ from .rows import (
     ValueRow,
 )
 from .store import SimulatorStore
+from .write_limit import WriteLimit
 
 __all__ = [
     "CallRecord",
@@ -37,5 +38,6 @@ __all__ = [
     "Simulator",
     "SimulatorStore",
     "ValueRow",
+    "WriteLimit",
     "build_demo_store",
 ]

@@ -22,6 +22,7 @@ from .handlers import create_record, delete_record, get_record, list_records, up
 from .responses import error_response, json_response
 from .routing import COLLECTIONS, ApiTarget, resolve
 from .store import SimulatorStore
+from .write_limit import WriteLimit
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -54,6 +55,8 @@ class Simulator:
         self.latency = 0.0
         self.jitter = 0.0
         self.calls: Counter[str] = Counter()
+        # Factorial's write limit per credential, when set (off by default).
+        self.write_limit: WriteLimit | None = None
         self.call_log: list[CallRecord] = []
         # Not for security: a seeded generator makes jitter and fault rates reproducible.
         self._rng = random.Random(seed)  # noqa: S311
@@ -115,7 +118,14 @@ class Simulator:
             delay += fault.latency
         if delay > 0:
             await asyncio.sleep(delay)
-        if fault is None:
+        limited = (
+            self.write_limit.retry_after(method, credential.secret if credential else None)
+            if self.write_limit is not None and fault is None
+            else None
+        )
+        if limited is not None:
+            response = error_response(429, headers={"retry-after": str(limited)})
+        elif fault is None:
             response = await self._answer(request, target, credential)
         elif fault.status is not None:
             response = apply_fault(fault, answer_in_place(fault))

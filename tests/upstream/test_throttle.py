@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gql_server.fleet import Rate, RateGovernor, SharedStore
-from gql_server.simulator import Fault, Simulator
+from gql_server.simulator import Fault, Simulator, WriteLimit
 from gql_server.upstream import (
     SCHEMAS,
     ClientOptions,
@@ -104,6 +104,17 @@ async def test_writes_wait_for_their_slots_when_the_deadline_allows(fleet: Fleet
     assert fleet.sim.calls[POSTS] == 8
     # Eight writes at 5/second cannot all be made in less than 7 intervals.
     assert elapsed >= 7 * 0.2 - 0.05
+
+
+async def test_three_processes_at_the_rate_never_meet_factorials_429(fleet: Fleet) -> None:
+    # The simulator refuses a sixth write of one credential within 0.9 s, as Factorial refuses
+    # past its limit (a window a little shorter than the rate's, for arrival jitter).
+    fleet.sim.write_limit = WriteLimit(5, 0.9)
+    clients = [await fleet.client(RateLimits(write=Rate(5, 1.0))) for _ in range(3)]
+    outcomes = await asyncio.gather(*(create(c, KEY, 30.0) for c in clients * 5))
+    assert outcomes == ["ok"] * 15
+    assert fleet.sim.calls[POSTS] == 15
+    assert fleet.sim.write_limit.refused == 0 and fleet.sim.write_limit.peak <= 5
 
 
 async def test_a_write_past_the_deadline_fails_at_once_without_a_call(fleet: Fleet) -> None:
