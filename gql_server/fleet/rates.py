@@ -6,7 +6,10 @@ one `interval`. `tolerance` lets `burst` calls go back to back after a quiet spe
 
 A rate of N per period must never let more than N calls into any window of one period, so the
 burst is paid for by a slower pace: `burst` is a tenth of N (at least 1) and the interval is
-`period / (N - burst + 1)`. 200/minute lets 20 calls go at once, then one every 0.33 s.
+`(period + margin) / (N - burst + 1)`. The margin (a tenth of the period, at most a second)
+is for the way to Factorial: calls admitted on schedule can still arrive closer together
+than they left (a slower connection, a wait for a connection slot), and Factorial counts
+arrivals. 200/minute lets 20 calls go at once, then one every 0.34 s.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 
 PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 OFF = frozenset({"", "off", "none", "0"})
+# Seconds a window is widened by, at most, for arrival jitter on the way to Factorial.
+MAX_MARGIN = 1.0
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour)s?\s*", re.IGNORECASE)
 
 
@@ -34,7 +39,8 @@ class Rate:
     @property
     def interval(self) -> float:
         """Seconds between calls at the sustained pace."""
-        return self.period / (self.count - self.burst + 1)
+        margin = min(self.period / 10, MAX_MARGIN)
+        return (self.period + margin) / (self.count - self.burst + 1)
 
     @property
     def tolerance(self) -> float:

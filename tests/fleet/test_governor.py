@@ -90,7 +90,7 @@ async def test_while_redis_is_down_each_process_takes_its_share(
         assert await governor.admit("gql:rate:a", "gql:pause:a", SLOW, max_wait=1.0) == 0.0
         with pytest.raises(RateExceeded) as refused:
             await governor.admit("gql:rate:a", "gql:pause:a", SLOW, max_wait=1.0)
-        assert 5.0 < refused.value.retry_after <= 6.0
+        assert 5.0 < refused.value.retry_after <= 6.1  # 6 s, and the margin
     assert not stores[0].up
     redis_server.start()
     # Back on the shared schedule (empty: the restarted Redis kept nothing).
