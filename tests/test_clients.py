@@ -124,7 +124,10 @@ def test_apollo_client_4() -> None:
     assert sorted(rows, key=int) == value_ids
 
     # relayStylePagination merged three pages of four into the one cached list.
-    assert report["paging"] == {"pages": 3, "ids": value_ids}
+    assert {k: report["paging"][k] for k in ("pages", "ids")} == {"pages": 3, "ids": value_ids}
+    # Read backwards from the end, it merged the same records, in order, with the same cursors
+    # (nine values in pages of four: the last four, the four before them, then the first).
+    assert report["pagingBack"] == report["paging"]
 
     assert report["mutation"]["data"]["createSchema"]["name"] == "From Apollo"
     error = report["fieldError"]

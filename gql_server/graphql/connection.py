@@ -1,9 +1,9 @@
 """Relay-style connections and their opaque cursors.
 
 A cursor means "skip `skip` rows after the upstream position `after`" (`after` None: the start
-of the list). The cursor of the last row of an upstream page is that page's own `end_cursor`,
-so paging with `pageInfo.endCursor` costs one upstream call a page; any other edge cursor still
-resumes exactly, at the price of re-reading the rows it skips.
+of the list). A top-level list gives each edge its record's id as `after` (`listing.py`); an
+in-memory list gives the row at index `i` the skip `i + 1` (`paging.Window`). Either way an
+edge's cursor depends on its row alone, not on the page or the direction that reached it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from .errors import BadUserInput
 
 T = TypeVar("T")
 
-MAX_FIRST = 100
-DEFAULT_FIRST = 100
+MAX_IDS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,27 +48,12 @@ class Cursor:
         return cls(after, skip)
 
 
-def check_first(first: int | None) -> int:
-    """The page size a client asked for: 0 to 100 (Factorial's page size), never cut silently."""
-    if first is None:
-        return DEFAULT_FIRST
-    if first < 0:
-        raise BadUserInput("`first` must not be negative.", "first")
-    if first > MAX_FIRST:
-        raise BadUserInput(
-            f"`first` takes at most {MAX_FIRST}: read further pages with "
-            "`after: pageInfo.endCursor`.",
-            "first",
-        )
-    return first
-
-
 def check_ids(ids: Sequence[str] | None, argument: str) -> list[str]:
     """An id filter as the upstream takes it: at most 100 non-blank ids."""
     if ids is None:
         return []
-    if len(ids) > MAX_FIRST:
-        raise BadUserInput(f"`{argument}` takes at most {MAX_FIRST} ids.", argument)
+    if len(ids) > MAX_IDS:
+        raise BadUserInput(f"`{argument}` takes at most {MAX_IDS} ids.", argument)
     cleaned = [str(i).strip() for i in ids]
     if any(not i or len(i) > 64 for i in cleaned):
         raise BadUserInput(f"`{argument}` contains an invalid id.", argument)
@@ -167,30 +151,3 @@ def build_connection(
     rows of an in-memory list after the first `cursor_at`)."""
     page = Page(nodes, cursor_at, has_next_page, has_previous_page, total_count)
     return cast("Connection[T]", page)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Which rows of an in-memory list a client asked for; checked before anything loads."""
-
-    skip: int
-    size: int
-
-    @classmethod
-    def parse(cls, first: int | None, after: str | None) -> Window:
-        size = check_first(first)
-        cursor = Cursor.decode(after)
-        if cursor.after is not None:
-            raise BadUserInput("`after` is a cursor of another list.", "after")
-        return cls(cursor.skip, size)
-
-    def apply(self, rows: list[T]) -> Connection[T]:
-        skip = self.skip
-        whole = skip == 0 and self.size >= len(rows)
-        return build_connection(
-            rows if whole else rows[skip : skip + self.size],
-            skip,
-            has_next_page=skip + self.size < len(rows),
-            has_previous_page=self.skip > 0,
-            total_count=len(rows),
-        )

@@ -3,7 +3,9 @@
 The estimate follows the batching rules of `gql_server.loaders` and is an upper bound of the
 calls the operation can make:
 
-- a top-level list costs the pages its `first` (and the skip its `after` cursor carries) needs;
+- a top-level list costs the pages its `first` or `last` (and the skip its `after` cursor
+  carries) needs; `last` adds a call with `before` (the check of how `before_id` answers) and
+  two without (the total, then up to two offset pages at the list's end: `backward.py`);
 - a by-id level costs `ceil(keys / 100)`, the keys being at most the parents above it and at
   most the size of the collection;
 - `schema.resources` reads the resources collection once per request: `ceil(size / 100)`;
@@ -40,8 +42,9 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from .connection import DEFAULT_FIRST, MAX_FIRST, Cursor
+from .connection import Cursor
 from .errors import BadUserInput
+from .paging import DEFAULT_FIRST, MAX_FIRST
 
 PAGE = 100
 SCHEMAS, RESOURCES, VALUES = "schemas", "resources", "values"
@@ -120,7 +123,7 @@ class Estimator:
                 type_name = ROOT_LISTS[name]
                 first, skip = self._window(node)
                 ids = self._list_argument(node, "ids")
-                cost.calls += pages(skip + first)
+                cost.calls += pages(skip + first) + self._backward_calls(node)
                 count = min(first, self.size_of(COLLECTION_OF[type_name]))
                 if ids is not None:
                     count = min(count, len(ids))
@@ -275,9 +278,17 @@ class Estimator:
         value = self._argument(node, name)
         return value if isinstance(value, list) else None
 
+    def _backward_calls(self, node: FieldNode) -> int:
+        """The calls `last` makes besides its page's: see this module's docstring."""
+        if self._argument(node, "last") is None and self._argument(node, "before") is None:
+            return 0
+        return 1 if isinstance(self._argument(node, "before"), str) else 2
+
     def _window(self, node: FieldNode) -> tuple[int, int]:
-        """(first, skip) of a connection field, as the resolver will read them."""
+        """(first or last, skip) of a connection field, as the resolver will read them."""
         first = self._argument(node, "first")
+        if first is None:
+            first = self._argument(node, "last")
         size = DEFAULT_FIRST if not isinstance(first, int) else max(0, min(first, MAX_FIRST))
         after = self._argument(node, "after")
         skip = 0

@@ -1,4 +1,10 @@
-"""Top-level connections, paged through the upstream's own cursors."""
+"""Top-level connections, paged through the upstream's own cursors.
+
+An edge's cursor is its record's id (`Cursor(id, 0)`), and Factorial's `after_id` and
+`before_id` take ids: any edge's cursor resumes in one call in either direction, and a record
+has the same cursor whichever page, page size or direction reached it. A cursor that carries a
+skip (`Cursor(position, n)`) still resumes forwards, re-reading the rows it skips.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,18 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ..upstream import MAX_PAGE_SIZE, Collection, UpstreamSession, next_cursor
-from .connection import Connection, Cursor, build_connection, check_first
+from ..upstream.pagination import record_id
+from .backward import read_before
+from .connection import Connection, Cursor, build_connection
+from .errors import BadUserInput
+from .paging import PageRequest
 
 R = TypeVar("R")
+
+
+def _id_cursors(rows: Sequence[object]) -> Callable[[int], Cursor]:
+    """The cursors of `rows`, made only when a query selects one."""
+    return lambda i: Cursor(record_id(rows[i]), 0)
 
 
 async def list_connection(
@@ -20,17 +35,50 @@ async def list_connection(
     employee_ids: Sequence[str],
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Connection[R]:
     """One page of a filtered list, reading no more upstream rows than the page needs.
 
     Arguments are checked before the first upstream call; rows read are primed into the
     by-id loaders.
     """
-    size = check_first(first)
-    cursor = Cursor.decode(after)
-    wanted = cursor.skip + size
+    request = PageRequest.parse(first, after, last, before)
+    if not request.backward:
+        return await _forward(session, collection, prime, request, ids, employee_ids)
+    cursor = request.cursor
+    if request.anchored and (cursor.after is None or cursor.skip != 0):
+        raise BadUserInput("`before` is not a cursor of this list.", "before")
+    tail = await read_before(
+        session,
+        collection,
+        ids=ids,
+        employee_ids=employee_ids,
+        size=request.size,
+        before=cursor.after,
+    )
+    prime(tail.rows)
+    return build_connection(
+        tail.rows,
+        _id_cursors(tail.rows),
+        # Relay allows true when a `before` cursor was given: its own record follows the page.
+        has_next_page=request.anchored,
+        has_previous_page=tail.has_previous_page,
+        total_count=tail.total,
+    )
+
+
+async def _forward(
+    session: UpstreamSession,
+    collection: Collection[R],
+    prime: Callable[[Sequence[R]], None],
+    request: PageRequest,
+    ids: Sequence[str],
+    employee_ids: Sequence[str],
+) -> Connection[R]:
+    cursor = request.cursor
+    wanted = cursor.skip + request.size
     rows: list[R] = []
-    cursors: list[Cursor] = []
     upstream_after = cursor.after
     total: int | None = None
     more = False
@@ -44,27 +92,20 @@ async def list_connection(
         )
         if total is None:
             total = page.total
-        last = len(page.records) - 1
-        for i, record in enumerate(page.records):
-            end_of_page = i == last and page.end_cursor is not None
-            cursors.append(
-                Cursor(page.end_cursor, 0) if end_of_page else Cursor(upstream_after, i + 1)
-            )
-            rows.append(record)
+        rows.extend(page.records)
         following = next_cursor(page)
         more = following is not None
         if not more or len(rows) >= wanted:
             break
         upstream_after = following
     prime(rows)
-    end = cursor.skip + size
     if total is None and not more:
         total = len(rows) if cursor.after is None else None
-    skip = cursor.skip
+    page_rows = rows[cursor.skip : wanted]
     return build_connection(
-        rows[skip:end],
-        lambda i: cursors[skip + i],
-        has_next_page=len(rows) > end or more,
+        page_rows,
+        _id_cursors(page_rows),
+        has_next_page=len(rows) > wanted or more,
         has_previous_page=cursor.after is not None or cursor.skip > 0,
         total_count=total,
     )

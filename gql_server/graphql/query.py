@@ -38,8 +38,10 @@ class Query:
         self,
         info: Info,
         ids: list[strawberry.ID] | None = None,
-        first: int | None = 100,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Schema] | None:
         context = info.context
         connection = await list_connection(
@@ -50,6 +52,8 @@ class Query:
             employee_ids=(),
             first=first,
             after=after,
+            last=last,
+            before=before,
         )
         return cast("Connection[Schema]", connection)
 
@@ -59,8 +63,10 @@ class Query:
         info: Info,
         ids: list[strawberry.ID] | None = None,
         employee_ids: list[strawberry.ID] | None = None,
-        first: int | None = 100,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Resource] | None:
         context = info.context
         connection = await list_connection(
@@ -71,6 +77,8 @@ class Query:
             employee_ids=check_ids(employee_ids, "employeeIds"),
             first=first,
             after=after,
+            last=last,
+            before=before,
         )
         return cast("Connection[Resource]", connection)
 
@@ -80,8 +88,10 @@ class Query:
         info: Info,
         ids: list[strawberry.ID] | None = None,
         employee_ids: list[strawberry.ID] | None = None,
-        first: int | None = 100,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[CustomResourcesValue] | None:
         context = info.context
         connection = await list_connection(
@@ -92,5 +102,7 @@ class Query:
             employee_ids=check_ids(employee_ids, "employeeIds"),
             first=first,
             after=after,
+            last=last,
+            before=before,
         )
         return cast("Connection[CustomResourcesValue]", connection)

@@ -19,9 +19,10 @@ from ..loading.context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
 from ..upstream.custom_fields import FieldRecord
 from .batched import batched, load_each
-from .connection import Connection, Window
+from .connection import Connection
 from .context import Info
 from .errors import BadUserInput
+from .paging import Window
 from .table import Cell, Employee, Field, load_employee
 
 # -- batch forms of the link resolvers (see batched.py): the same loader calls, all parents
@@ -29,9 +30,14 @@ from .table import Cell, Employee, Field, load_employee
 
 
 async def _resources_of_schemas(
-    schemas: list[SchemaRecord], context: Context, first: int | None = 100, after: str | None = None
+    schemas: list[SchemaRecord],
+    context: Context,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Any]:
-    window = Window.parse(first, after)
+    window = Window.parse(first, after, last, before)
     groups = await context.loaders.resources_by_schema.get()
     return [window.apply(groups.get(schema.id, [])) for schema in schemas]
 
@@ -39,10 +45,12 @@ async def _resources_of_schemas(
 async def _values_of_resources(
     resources: list[ResourceRecord],
     context: Context,
-    first: int | None = 100,
+    first: int | None = None,
     after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> list[Any]:
-    window = Window.parse(first, after)
+    window = Window.parse(first, after, last, before)
     answers: list[Any] = []
     for rows in await context.loaders.rows_of(resources):
         if isinstance(rows, BaseException) and not isinstance(rows, Exception):
@@ -90,10 +98,12 @@ class Schema:
         self,
         root: strawberry.Parent[SchemaRecord],
         info: Info,
-        first: int | None = 100,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Resource] | None:
-        window = Window.parse(first, after)
+        window = Window.parse(first, after, last, before)
         rows = await info.context.loaders.resources_of(root.id)
         return cast("Connection[Resource]", window.apply(rows))
 
@@ -134,10 +144,12 @@ class Resource:
         self,
         root: strawberry.Parent[ResourceRecord],
         info: Info,
-        first: int | None = 100,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[CustomResourcesValue] | None:
-        window = Window.parse(first, after)
+        window = Window.parse(first, after, last, before)
         rows = await info.context.loaders.values_of(root)
         return cast("Connection[CustomResourcesValue]", window.apply(rows))
 

@@ -80,6 +80,10 @@ class FactorialClient:
         # Whether the upstream honours `page=` (offset pages); unlearned on the first sign
         # that it does not.
         self.offset_pages = True
+        # Whether `before_id` with `limit` answers the last `limit` records before the cursor
+        # (True) or the first ones (False); undocumented, so learned from answers (None: not
+        # yet known). See graphql/backward.py.
+        self.before_takes_last: bool | None = None
         self.retry_policy = self.options.retry
         self.retry_budget = RetryBudget(ratio=self.options.retry_budget_ratio)
         self.breaker = CircuitBreaker(self.options.breaker_threshold, self.options.breaker_cooldown)

@@ -86,6 +86,7 @@ class UpstreamSession:
         filters: Iterable[tuple[str, str]] = (),
         limit: int = MAX_PAGE_SIZE,
         after: str | None = None,
+        before: str | None = None,
         page: int | None = None,
     ) -> Page[R]:
         """One list call with the upstream's own filters and pagination.
@@ -100,6 +101,8 @@ class UpstreamSession:
         params.append(("limit", str(max(1, min(limit, MAX_PAGE_SIZE)))))
         if after is not None:
             params.append(("after_id", after))
+        if before is not None:
+            params.append(("before_id", before))
         if page is not None:
             params.append(("page", str(page)))
         # Encoded once: the query string is the URL's query, the key of the calls shared

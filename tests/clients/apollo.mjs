@@ -71,6 +71,15 @@ const VALUES = gql`
   }
 `;
 
+const VALUES_BACK = gql`
+  query ValuesBack($last: Int, $before: String) {
+    values(last: $last, before: $before) {
+      edges { cursor node { id resourceId } }
+      pageInfo { hasPreviousPage startCursor }
+    }
+  }
+`;
+
 const CREATE = gql`
   mutation Create($name: String!) {
     createSchema(input: { name: $name, companyId: "1" }) { id name }
@@ -110,7 +119,42 @@ async function pageThroughValues(client, pageSize) {
   }
   const merged = client.readQuery({ query: VALUES, variables: { first: pageSize } });
   subscription.unsubscribe();
-  return { pages, ids: merged.values.edges.map((edge) => edge.node.id) };
+  return {
+    pages,
+    ids: merged.values.edges.map((edge) => edge.node.id),
+    cursors: merged.values.edges.map((edge) => edge.cursor),
+  };
+}
+
+// The same list read from its end, `last`/`before: startCursor`, as relayStylePagination
+// prepends each earlier page to the cached list.
+async function pageBackThroughValues(client, pageSize) {
+  const variables = { last: pageSize };
+  const observable = client.watchQuery({ query: VALUES_BACK, variables });
+  let latest;
+  const subscription = await new Promise((resolve, reject) => {
+    const sub = observable.subscribe({
+      next: (result) => {
+        latest = result;
+        if (result.data?.values) resolve(sub);
+      },
+      error: reject,
+    });
+  });
+  let pages = 1;
+  while (latest.data.values.pageInfo.hasPreviousPage) {
+    await observable.fetchMore({ variables: { before: latest.data.values.pageInfo.startCursor } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    pages += 1;
+    if (pages > 50) throw new Error('pagination does not end');
+  }
+  const merged = client.readQuery({ query: VALUES_BACK, variables });
+  subscription.unsubscribe();
+  return {
+    pages,
+    ids: merged.values.edges.map((edge) => edge.node.id),
+    cursors: merged.values.edges.map((edge) => edge.cursor),
+  };
 }
 
 const report = {};
@@ -120,6 +164,7 @@ const nested = await client.query({ query: NESTED });
 report.nested = { data: nested.data, error: nested.error?.message ?? null };
 
 report.paging = await pageThroughValues(client, 4);
+report.pagingBack = await pageBackThroughValues(newClient(), 4);
 
 const created = await client.mutate({ mutation: CREATE, variables: { name: 'From Apollo' } });
 report.mutation = { data: created.data, error: created.error?.message ?? null };

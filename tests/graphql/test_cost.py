@@ -9,7 +9,7 @@ from gql_server.graphql.connection import Cursor
 from gql_server.graphql.cost import estimate_calls
 from gql_server.simulator import SimulatorStore
 
-from ..gateway import open_gateway
+from ..gateway import build_store, open_gateway
 from .test_upstream_cost import SHAPES, cases, sized_store
 
 
@@ -96,3 +96,30 @@ def test_mutations_cost_one_call_each() -> None:
         "{ id resources { totalCount } } }"
     )
     assert estimate(query, SIZES) == 1 + 10
+
+
+def test_last_costs_like_first_plus_its_extra_calls() -> None:
+    before = Cursor("42", 0).encode()
+    # The end of the list: the first page, then up to two offset pages.
+    assert estimate("{ values(last: 5) { nodes { id } } }", SIZES) == 3
+    # Before a cursor: the page, and the check of how `before_id` answers.
+    query = "query($b: String) { values(last: 100, before: $b) { nodes { id } } }"
+    assert estimate(query, SIZES, {"b": before}) == 2
+    # An in-memory window reads as many rows for `last` as for `first`.
+    nested = "{ schemas { nodes { resources(%s: 3) { nodes { schema { id } } } } } }"
+    assert estimate(nested % "last", SIZES) == estimate(nested % "first", SIZES)
+
+
+@pytest.mark.parametrize("records", [0, 100, 101, 250])
+async def test_the_estimate_bounds_backward_reads(records: int) -> None:
+    store = build_store(resources=1, values_per_resource=records)
+    async with open_gateway(store, gql_cost_budget=100_000) as gw:
+        query = "{ values(last: 100) { nodes { id } pageInfo { startCursor } } }"
+        data = await gw.data(query)
+        actual = gw.sim.total_calls
+        assert estimate(query, sizes_of(store)) >= actual
+        start = data["values"]["pageInfo"]["startCursor"]
+        gw.sim.calls.clear()
+        query = "query($b: String) { values(last: 100, before: $b) { nodes { id } } }"
+        await gw.data(query, {"b": start})
+        assert estimate(query, sizes_of(store), {"b": start}) >= gw.sim.total_calls

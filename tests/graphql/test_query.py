@@ -131,7 +131,7 @@ async def test_paging_a_connection_visits_every_record_once(first: int) -> None:
         seen = await walk(gw, "values", first)
         assert [n["id"] for n in seen] == [str(i) for i in sorted(store.values)]
         pages = -(-len(store.values) // first)
-        # One upstream call a page: the endCursor of a page is the upstream's own cursor.
+        # One upstream call a page: an edge cursor is its record id, which after_id takes.
         assert gw.sim.total_calls == pages
 
 
