@@ -48,12 +48,9 @@ from .access import NoRequestObserver, RequestObserver, record_request
 from .idempotency import (
     REPLAYED_HEADER,
     Idempotency,
-    Lease,
     decode_answer,
     encode_answer,
     read_key,
-    record_name,
-    request_digest,
 )
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
@@ -277,7 +274,9 @@ class GraphQLEndpoint:
                 check(checked)
             lease = None
             if operation.operation == OperationType.MUTATION:
-                claimed = await self._claim(request, params, resolved.query, credential)
+                claimed = await self.idempotency.claim_request(
+                    request.headers, credential, resolved.query, params
+                )
                 if isinstance(claimed, bytes):
                     payload, refused = decode_answer(claimed)
                     return Outcome(payload, refused, {REPLAYED_HEADER: "true"})
@@ -299,22 +298,6 @@ class GraphQLEndpoint:
             encode_answer(outcome.payload, outcome.refused_status) if final else None
         )
         return outcome
-
-    async def _claim(
-        self,
-        request: Request,
-        params: GraphQLParams,
-        query: str,
-        credential: Credential | None,
-    ) -> Lease | bytes | None:
-        """The idempotency record of a mutation sent with an `Idempotency-Key`: a lease to run
-        it, or its stored answer; None without the header."""
-        key = read_key(request.headers)
-        if key is None:
-            return None
-        scope = credential.fingerprint if credential is not None else "anonymous"
-        digest = request_digest(query, params.operation_name, params.variables)
-        return await self.idempotency.claim(record_name(scope, key), digest)
 
     def _unpriced(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A refusal's payload, with the price of what did not run: nothing upstream."""

@@ -32,7 +32,8 @@ import orjson
 from ..fleet.idempotency import IdempotencyRecords
 from ..fleet.store import StoreDown
 from ..loading.journal import RowProgress
-from .request import HTTPError, RequestRefused
+from ..upstream import Credential
+from .request import GraphQLParams, HTTPError, RequestRefused
 
 logger = logging.getLogger("gql_server.idempotency")
 
@@ -161,6 +162,22 @@ class Idempotency:
     def __init__(self, records: IdempotencyRecords, *, wait_seconds: float) -> None:
         self.records = records
         self.wait_seconds = wait_seconds
+
+    async def claim_request(
+        self,
+        headers: Mapping[str, str],
+        credential: Credential | None,
+        query: str,
+        params: GraphQLParams,
+    ) -> Lease | bytes | None:
+        """The record of a mutation sent with an `Idempotency-Key`: a lease to run it, or its
+        stored answer; None without the header."""
+        key = read_key(headers)
+        if key is None:
+            return None
+        scope = credential.fingerprint if credential is not None else "anonymous"
+        digest = request_digest(query, params.operation_name, params.variables)
+        return await self.claim(record_name(scope, key), digest)
 
     async def claim(self, name: str, digest: str) -> Lease | bytes:
         """A lease to run the request, or the stored answer of an earlier run."""

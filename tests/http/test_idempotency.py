@@ -232,3 +232,33 @@ async def test_a_wait_is_bounded_then_answered_in_use() -> None:
         await idempotency.claim("fp:k", "digest")
     await lease.finish(b"answer")
     assert await idempotency.claim("fp:k", "digest") == b"answer"
+
+
+async def test_three_replicas_retry_a_half_written_row_concurrently(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store()
+    sim = Simulator(store)
+    rows = len(store.values)
+    async with (
+        open_gateway(sim, gql_redis_url=redis_server.url) as one,
+        open_gateway(sim, gql_redis_url=redis_server.url) as two,
+        open_gateway(sim, gql_redis_url=redis_server.url) as three,
+    ):
+        sim.inject(Fault(route="custom_fields/values", method="POST", status=500, times=1))
+        failed = (await one.post(CREATE, row_input(store), keyed("fleet-row"))).json()
+        row_id = failed["errors"][0]["extensions"]["valueId"]
+        # The retries land on the other replicas at once, while the resumed write is slow.
+        sim.inject(Fault(route="custom_fields/values", method="POST", latency=0.3))
+        answers = await asyncio.gather(
+            two.post(CREATE, row_input(store), keyed("fleet-row")),
+            three.post(CREATE, row_input(store), keyed("fleet-row")),
+        )
+    bodies = [a.json() for a in answers]
+    assert bodies[0] == bodies[1]
+    assert "errors" not in bodies[0]
+    assert bodies[0]["data"]["createValue"]["id"] == row_id
+    assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 1
+    assert posts(sim) == {"POST custom_resources/values": 1, "POST custom_fields/values": 3}
+    assert len(store.values) == rows + 1
+    assert len(cells_of(store, row_id)) == 3
