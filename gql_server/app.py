@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from .config import ConfigError, Settings
 from .fleet import Flights, RateGovernor, SharedStore
+from .fleet.idempotency import IdempotencyRecords, LocalRecords, SharedRecords
 from .graphql import build_schema
 from .graphql.document import DocumentCache
 from .http.access import RequestObserver
@@ -28,6 +29,7 @@ from .http.budget import upstream_budget
 from .http.endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
 from .http.graphiql import ASSETS_COMMAND, ASSETS_PATH, content_security_policy, graphiql_html
 from .http.graphiql_assets import installed_assets_dir, missing_or_changed
+from .http.idempotency import Idempotency
 from .http.limits import OperationLimits, limited_parser
 from .http.persisted import PersistedQueries, load_manifest
 from .http.security import cors_middleware
@@ -103,6 +105,20 @@ def fleet_flights(settings: Settings, store: SharedStore) -> Flights | None:
     if not store.shared:
         return None
     return Flights(store, lock_seconds=settings.upstream_timeout + 1.0)
+
+
+def idempotency(settings: Settings, store: SharedStore | None) -> Idempotency:
+    """Records of keyed mutations: in the fleet's Redis when there is one, else here. A
+    record's lock outlives the longest a request can run (its deadline, then one more call),
+    so that a retry takes it over only from a process that died."""
+    lock_seconds = settings.gql_request_timeout + settings.upstream_timeout + 5.0
+    ttl = settings.gql_idempotency_ttl
+    records: IdempotencyRecords
+    if store is not None and store.shared:
+        records = SharedRecords(store, record_seconds=ttl, lock_seconds=lock_seconds)
+    else:
+        records = LocalRecords(record_seconds=ttl, lock_seconds=lock_seconds)
+    return Idempotency(records, wait_seconds=settings.gql_request_timeout)
 
 
 def create_app(
@@ -350,5 +366,10 @@ def create_endpoint(
         upstream_budget(settings.gql_cost_budget, settings.gql_cost_assumed_size),
     ]
     return GraphQLEndpoint(
-        documents, options, persisted=persisted, checks=checks, observer=observer
+        documents,
+        options,
+        persisted=persisted,
+        checks=checks,
+        observer=observer,
+        idempotency=idempotency(settings, store),
     )

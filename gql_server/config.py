@@ -172,6 +172,13 @@ class Settings(BaseSettings):
         description="Seconds an automatic persisted query stays in the fleet's Redis.",
     )
 
+    # Idempotent mutations (the Idempotency-Key header).
+    gql_idempotency_ttl: int = Field(
+        default=86_400,
+        ge=1,
+        description="Seconds a mutation's Idempotency-Key is remembered, with its answer.",
+    )
+
     # A fleet of processes sharing state through Redis.
     gql_redis_url: SecretStr | None = Field(
         default=None,

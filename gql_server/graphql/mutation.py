@@ -136,12 +136,25 @@ class Mutation:
         )
         planned = await plan_cells(context, schema_id, input.cells, in_list("input.cells"))
         check_required(planned, await context.loaders.table.columns_of(schema_id), "input.cells")
-        first, rest = planned[0], planned[1:]
-        row: ValueRecord = await session.create(
-            VALUES, value_body(session, input, first.field.id, first.text)
-        )
-        context.loaders.prime_values([row])
-        await write_cells(context, row.id, rest)
+        slot = str(info.path.key)
+        journal = context.journal
+        earlier = journal.resumed(slot) if journal is not None else None
+        if earlier is not None:
+            # A retry of a request that created the row: only the cells it lacks are written.
+            found = await context.loaders.values.load(earlier.row_id)
+            if found is None:
+                raise NotFound("The row an earlier attempt created is gone.", field="input")
+            row: ValueRecord = found
+            rest = [c for c in planned if c.field.id not in earlier.written]
+        else:
+            first, rest = planned[0], planned[1:]
+            row = await session.create(
+                VALUES, value_body(session, input, first.field.id, first.text)
+            )
+            context.loaders.prime_values([row])
+            if journal is not None:
+                await journal.row_created(slot, row.id, [first.field.id])
+        await write_cells(context, row.id, rest, slot)
         return cast("CustomResourcesValue", row)
 
     @strawberry.mutation(description="Set one cell of a row (created if the row lacks it).")

@@ -163,9 +163,12 @@ def cell_body(context: Context, field: FieldRecord, row_id: str, text: str) -> d
     }
 
 
-async def write_cells(context: Context, row_id: str, cells: list[PlannedCell]) -> None:
+async def write_cells(
+    context: Context, row_id: str, cells: list[PlannedCell], slot: str | None = None
+) -> None:
     """POST the cells of a new row concurrently; never retried. Failures are reported together,
-    with the new row's id, since the row itself exists by then."""
+    with the new row's id, since the row itself exists by then. The cells written are noted in
+    the request's idempotency record under `slot`, so that its retry writes only the others."""
     results = await asyncio.gather(
         *(
             context.session.create(CELLS, cell_body(context, c.field, row_id, c.text))
@@ -174,6 +177,10 @@ async def write_cells(context: Context, row_id: str, cells: list[PlannedCell]) -
         return_exceptions=True,
     )
     failed = [(c, r) for c, r in zip(cells, results, strict=True) if isinstance(r, BaseException)]
+    if context.journal is not None and slot is not None:
+        failed_ids = {c.field.id for c, _ in failed}
+        written = [c.field.id for c in cells if c.field.id not in failed_ids]
+        await context.journal.cells_written(slot, written, len(cells))
     if not failed:
         return
     first = failed[0][1]

@@ -34,15 +34,24 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ..fleet.idempotency import LocalRecords
 from ..graphql.columns import ColumnExecutor
 from ..graphql.document import DocumentCache
 from ..graphql.errors import GatewayError, format_error, request_error
 from ..graphql.execution import is_awaitable
 from ..graphql.rows import encode
 from ..loading.context import build_context
+from ..loading.journal import WriteJournal
 from ..telemetry.logs import REQUEST_ID
 from ..upstream import Credential, FactorialClient
 from .access import NoRequestObserver, RequestObserver, record_request
+from .idempotency import (
+    REPLAYED_HEADER,
+    Idempotency,
+    decode_answer,
+    encode_answer,
+    read_key,
+)
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
 from .security import check_csrf, check_host
@@ -149,6 +158,9 @@ class Outcome:
 
     payload: dict[str, Any]
     refused_status: int | None = None
+    headers: Mapping[str, str] | None = None
+    writes: int = 0
+    """Upstream writes begun while executing (whether or not they succeeded)."""
 
 
 class GraphQLEndpoint:
@@ -162,8 +174,14 @@ class GraphQLEndpoint:
         persisted: PersistedQueries | None = None,
         checks: Iterable[PreExecutionCheck] = DEFAULT_CHECKS,
         observer: RequestObserver | None = None,
+        idempotency: Idempotency | None = None,
     ) -> None:
         self.documents = documents
+        if idempotency is None:
+            idempotency = Idempotency(
+                LocalRecords(record_seconds=86_400, lock_seconds=60), wait_seconds=30
+            )
+        self.idempotency = idempotency
         self.options = options
         self.persisted = persisted if persisted is not None else PersistedQueries()
         self.checks: list[PreExecutionCheck] = list(checks)
@@ -210,6 +228,8 @@ class GraphQLEndpoint:
                 max_batch_size=self.options.max_batch_size,
             )
             if isinstance(params, list):
+                if read_key(request.headers) is not None:
+                    raise HTTPError(400, "An Idempotency-Key names one operation, not a batch.")
                 outcomes = await asyncio.gather(
                     *(self.run(request, p, credential, request_id) for p in params)
                 )
@@ -226,7 +246,7 @@ class GraphQLEndpoint:
         if outcome.refused_status is not None and media_type == GRAPHQL_RESPONSE:
             status = outcome.refused_status
         request.state.graphql_payloads = [outcome.payload]
-        return _respond(outcome.payload, status, media_type, request_id)
+        return _respond(outcome.payload, status, media_type, request_id, outcome.headers)
 
     async def run(
         self,
@@ -252,12 +272,32 @@ class GraphQLEndpoint:
             checked = OperationRequest(request, params, prepared.document, operation, credential)
             for check in self.checks:
                 check(checked)
+            lease = None
+            if operation.operation == OperationType.MUTATION:
+                claimed = await self.idempotency.claim_request(
+                    request.headers, credential, resolved.query, params
+                )
+                if isinstance(claimed, bytes):
+                    payload, refused = decode_answer(claimed)
+                    return Outcome(payload, refused, {REPLAYED_HEADER: "true"})
+                lease = claimed
         except GatewayError as refusal:
             status = refusal.status if isinstance(refusal, RequestRefused) else 400
             error = GraphQLError(refusal.message, original_error=refusal)
             payload = {"errors": [format_error(error, request_id)]}
             return Outcome(self._unpriced(payload), status)
-        return await self.execute(request, params, prepared.document, credential, request_id)
+        if lease is None:
+            return await self.execute(request, params, prepared.document, credential, request_id)
+        # An exception leaves the record to its lock's expiry: then a retry resumes from the
+        # progress noted, never writing twice what was noted.
+        outcome = await self.execute(
+            request, params, prepared.document, credential, request_id, journal=lease
+        )
+        final = lease.is_final("errors" in outcome.payload, outcome.writes)
+        await lease.finish(
+            encode_answer(outcome.payload, outcome.refused_status) if final else None
+        )
+        return outcome
 
     def _unpriced(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A refusal's payload, with the price of what did not run: nothing upstream."""
@@ -272,9 +312,10 @@ class GraphQLEndpoint:
         document: DocumentNode,
         credential: Credential | None,
         request_id: str,
+        journal: WriteJournal | None = None,
     ) -> Outcome:
         client: FactorialClient = request.app.state.client
-        context = build_context(client, credential, request_id)
+        context = build_context(client, credential, request_id, journal)
         try:
             outcome = execute(
                 self.documents.schema,
@@ -304,7 +345,7 @@ class GraphQLEndpoint:
             if estimate is not None:
                 price["estimated"] = estimate
             payload["extensions"] = {"upstream": price}
-        return Outcome(payload, 400 if request_failed else None)
+        return Outcome(payload, 400 if request_failed else None, writes=context.session.writes)
 
 
 def _operation_names(request: Request) -> list[str]:

@@ -30,6 +30,7 @@ from .request import HTTPError
 # that this server (without a matching CORS origin) does not grant.
 PREFLIGHT_HEADERS = (
     "x-apollo-operation-name",
+    "idempotency-key",
     "apollo-require-preflight",
     "authorization",
     "x-api-key",
@@ -114,7 +115,7 @@ def cors_middleware(origins: Sequence[str], allow_credentials: bool) -> list[Mid
             allow_credentials=allow_credentials,
             allow_methods=["GET", "POST"],
             allow_headers=list(CORS_HEADERS),
-            expose_headers=["x-request-id"],
+            expose_headers=["x-request-id", "idempotent-replayed"],
             max_age=600,
         )
     ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..upstream import FactorialClient, UpstreamSession, UpstreamStats
 from ..upstream.credentials import Credential
+from .journal import WriteJournal
 from .loaders import Loaders, create_loaders
 
 
@@ -18,6 +19,8 @@ class Context:
     loaders: Loaders
     stats: UpstreamStats
     request_id: str
+    journal: WriteJournal | None = None
+    """The request's idempotency record, when it carries an `Idempotency-Key`."""
 
     def close(self) -> None:
         """Free what the request read, now rather than at the next cycle collection."""
@@ -26,7 +29,10 @@ class Context:
 
 
 def build_context(
-    client: FactorialClient, credential: Credential | None, request_id: str
+    client: FactorialClient,
+    credential: Credential | None,
+    request_id: str,
+    journal: WriteJournal | None = None,
 ) -> Context:
     """A fresh context acting as `credential`, with its own loaders and stats."""
     stats = UpstreamStats()
@@ -37,4 +43,5 @@ def build_context(
         loaders=create_loaders(session),
         stats=stats,
         request_id=request_id,
+        journal=journal,
     )

@@ -50,6 +50,9 @@ class UpstreamSession:
     stats: UpstreamStats = field(default_factory=UpstreamStats)
     deadline: float | None = None
     """A `time.monotonic()` instant after which no call or retry starts."""
+    writes: int = 0
+    """Writes begun (POST, PUT, DELETE), whether or not they succeeded: after a failure,
+    whether Factorial may have changed anything."""
     _responses: dict[str | bytes, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
@@ -131,6 +134,7 @@ class UpstreamSession:
 
     async def create(self, collection: Collection[R], fields: Mapping[str, Any]) -> R:
         """POST a new record; never retried, since Factorial's writes are not idempotent."""
+        self.writes += 1
         body = await self.client.send(
             "POST",
             collection.path,
@@ -145,6 +149,7 @@ class UpstreamSession:
         self, collection: Collection[R], record_id: str, fields: Mapping[str, Any]
     ) -> R:
         """PUT changes to one record; never retried, like every write."""
+        self.writes += 1
         body = await self.client.send(
             "PUT",
             f"{collection.path}/{record_id}",
@@ -158,6 +163,7 @@ class UpstreamSession:
     async def delete(self, collection: Collection[Any], record_id: str) -> None:
         """DELETE one record; never retried, like every write. Whatever body Factorial sends
         back (the record, or nothing) is not needed."""
+        self.writes += 1
         await self.client.send(
             "DELETE",
             f"{collection.path}/{record_id}",
