@@ -144,6 +144,13 @@ def _add_simulate(commands: Commands) -> None:
         help="how many resources (tables attached to employees) the demo data has "
         "(default: %(default)s)",
     )
+    simulate.add_argument(
+        "--oauth-access-seconds",
+        type=_positive,
+        default=7200,
+        help="lifetime of the OAuth access tokens it issues; each refresh revokes the "
+        "refresh token used (default: %(default)s)",
+    )
 
 
 def _add_graphiql_assets(commands: Commands) -> None:
@@ -338,13 +345,23 @@ async def _probe(settings: Settings) -> list[Finding]:
         return await probe(http, target)
 
 
-def simulate(host: str, port: int, resources: int) -> None:
-    from .simulator import Simulator, build_demo_store
+def simulate(host: str, port: int, resources: int, access_seconds: int = 7200) -> None:
+    from .simulator import (
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        OAuthServer,
+        Simulator,
+        build_demo_store,
+    )
 
-    simulator = Simulator(build_demo_store(resources=resources))
+    oauth = OAuthServer(access_seconds=access_seconds)
+    simulator = Simulator(build_demo_store(resources=resources), oauth=oauth)
     print(
         f"gql-server: Factorial simulator on http://{host}:{port}/api/<version>/resources/"
-        "custom_resources/..., any x-api-key or Bearer token accepted",
+        "custom_resources/..., any x-api-key or Bearer token accepted; OAuth at "
+        f"http://{host}:{port}/oauth/authorize and /oauth/token with client id "
+        f"{DEMO_CLIENT_ID} and secret {DEMO_CLIENT_SECRET} (access tokens live "
+        f"{access_seconds} s)",
         flush=True,
     )
     uvicorn.run(simulator.app, host=host, port=port, log_config=None, access_log=False)
@@ -404,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(check())
         elif command == "simulate":
             configure_logging("text")
-            simulate(args.host, args.port, args.resources)
+            simulate(args.host, args.port, args.resources, args.oauth_access_seconds)
         else:
             serve(
                 getattr(args, "host", args.top_host),

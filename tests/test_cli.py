@@ -100,7 +100,7 @@ def test_serve_starts_in_demo_mode_and_answers_a_nested_query() -> None:
 
 
 def test_simulate_serves_factorial_on_a_port() -> None:
-    with running("simulate", ready_path="/") as (url, _):
+    with running("simulate", ready_path="/") as (url, log):
         response = httpx.get(
             f"{url}/api/2026-10-01/resources/custom_resources/schemas",
             headers={"x-api-key": "any"},
@@ -108,6 +108,21 @@ def test_simulate_serves_factorial_on_a_port() -> None:
         )
         assert response.status_code == 200
         assert isinstance(response.json()["data"][0]["id"], str)
+        # OAuth is usable: the demo client's id and secret are printed, its token endpoint
+        # answers them.
+        output = log.read_text()
+        assert "client id demo-client-id and secret demo-client-secret" in output
+        token = httpx.post(
+            f"{url}/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": "unknown",
+                "client_id": "demo-client-id",
+                "client_secret": "demo-client-secret",
+            },
+            timeout=10,
+        )
+        assert token.json()["error"] == "invalid_grant"
 
 
 def test_export_schema_prints_the_committed_sdl() -> None:
