@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,19 @@ class Settings(BaseSettings):
     )
     factorial_api_key: SecretStr | None = None
     factorial_access_token: SecretStr | None = None
+    factorial_oauth_client_id: str | None = Field(
+        default=None, description="OAuth application whose tokens the server holds and refreshes."
+    )
+    factorial_oauth_client_secret: SecretStr | None = None
+    factorial_oauth_refresh_token: SecretStr | None = Field(
+        default=None,
+        description="First refresh token; the rotated ones are stored (GQL_STATE_DIR or Redis).",
+    )
+    gql_state_dir: Path | None = Field(
+        default=None,
+        description="Directory of the server's OAuth tokens without Redis. Unset: "
+        "$XDG_STATE_HOME/gql-server (~/.local/state/gql-server).",
+    )
     gql_demo: bool | None = Field(
         default=None,
         description="Serve the built-in simulator's demo data. Unset: on when no upstream "
@@ -230,6 +244,13 @@ class Settings(BaseSettings):
                 "* cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
                 "name the origins that may send credentials",
             )
+        if (self.factorial_oauth_client_id is None) != (self.factorial_oauth_client_secret is None):
+            present, missing = (
+                ("FACTORIAL_OAUTH_CLIENT_ID", "FACTORIAL_OAUTH_CLIENT_SECRET")
+                if self.factorial_oauth_client_id is not None
+                else ("FACTORIAL_OAUTH_CLIENT_SECRET", "FACTORIAL_OAUTH_CLIENT_ID")
+            )
+            raise ConfigError.of(missing, f"{present} is set: set {missing} too")
         if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
             raise ConfigError.of(
                 "GQL_PERSISTED_QUERY_MANIFEST",
@@ -252,6 +273,7 @@ class Settings(BaseSettings):
             self.factorial_base_url is None
             and self.factorial_api_key is None
             and self.factorial_access_token is None
+            and self.factorial_oauth_client_id is None
         )
 
     @property
@@ -272,7 +294,19 @@ class Settings(BaseSettings):
     @property
     def server_credential_configured(self) -> bool:
         """Whether a real credential is held by the server (the demo's is not one)."""
-        return self.factorial_api_key is not None or self.factorial_access_token is not None
+        return (
+            self.factorial_api_key is not None
+            or self.factorial_access_token is not None
+            or self.factorial_oauth_client_id is not None
+        )
+
+    @property
+    def state_dir(self) -> Path:
+        """Where a single process keeps its OAuth tokens."""
+        if self.gql_state_dir is not None:
+            return self.gql_state_dir
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        return Path(base) / "gql-server"
 
     @property
     def graphiql_enabled(self) -> bool:
