@@ -29,6 +29,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SIMULATOR_PORT = 8001
 EXIT_CONFIG = 2
+DEFAULT_LOGIN_PORT = 8765
 
 logger = logging.getLogger("gql_server.cli")
 Handler: TypeAlias = "Callable[[int, FrameType | None], object]"
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_simulate(commands)
     _add_export_schema(commands)
     _add_graphiql_assets(commands)
+    _add_oauth(commands)
     return parser
 
 
@@ -150,6 +152,33 @@ def _add_simulate(commands: Commands) -> None:
         default=7200,
         help="lifetime of the OAuth access tokens it issues; each refresh revokes the "
         "refresh token used (default: %(default)s)",
+    )
+
+
+def _add_oauth(commands: Commands) -> None:
+    oauth = commands.add_parser(
+        "oauth",
+        help="the server-held OAuth tokens (login)",
+        description="The tokens of the OAuth application the server acts as "
+        "(FACTORIAL_OAUTH_CLIENT_ID).",
+    )
+    actions = oauth.add_subparsers(dest="oauth_command", metavar="ACTION", required=True)
+    login = actions.add_parser(
+        "login",
+        help="authorize the server in a browser and store its tokens",
+        description="Print Factorial's authorize URL, wait for its redirect on "
+        "http://127.0.0.1:PORT/callback (register that redirect URI with the OAuth "
+        "application), exchange the code and store the tokens where the server finds them "
+        "(GQL_REDIS_URL, else GQL_STATE_DIR). A running server uses them from its next "
+        "request. Exit code 0 once stored, 1 when the authorization fails, 2 when the "
+        "configuration is wrong.",
+        epilog=SETTINGS_EPILOG,
+    )
+    login.add_argument(
+        "--port",
+        type=_positive,
+        default=DEFAULT_LOGIN_PORT,
+        help="loopback port of the redirect URI (default: %(default)s)",
     )
 
 
@@ -403,6 +432,70 @@ def graphiql_assets(directory: str | None, registry: str | None) -> int:
     return 0
 
 
+def oauth_login(port: int) -> int:
+    import httpx
+
+    from .app import no_cookies, token_sealer, token_vault
+    from .config import load_settings
+    from .fleet import SharedStore, StoreDown
+    from .upstream.login import LoginFailed, login
+
+    settings = load_settings()
+    client_id, secret = settings.factorial_oauth_client_id, settings.factorial_oauth_client_secret
+    if client_id is None or secret is None:
+        raise ConfigError.of(
+            "FACTORIAL_OAUTH_CLIENT_ID",
+            "oauth login needs the OAuth application: set FACTORIAL_OAUTH_CLIENT_ID and "
+            "FACTORIAL_OAUTH_CLIENT_SECRET",
+        )
+    redis_url = settings.gql_redis_url
+    store = SharedStore(
+        redis_url.get_secret_value() if redis_url is not None else None,
+        timeout=settings.gql_redis_timeout,
+    )
+    where = "Redis (GQL_REDIS_URL)" if store.shared else str(settings.state_dir)
+    configured = settings.factorial_oauth_refresh_token
+
+    def show(url: str) -> None:
+        print(f"gql-server oauth login: open this URL in a browser and allow access:\n  {url}")
+        print(
+            f"  (waiting for Factorial's redirect to http://127.0.0.1:{port}/callback)", flush=True
+        )
+
+    async def run() -> None:
+        async with httpx.AsyncClient(cookies=no_cookies(), timeout=15) as http:
+            try:
+                await login(
+                    http,
+                    base_url=settings.base_url,
+                    client_id=client_id,
+                    client_secret=secret.get_secret_value(),
+                    configured_refresh_token=(
+                        configured.get_secret_value() if configured is not None else None
+                    ),
+                    vault=token_vault(settings, store, client_id),
+                    sealer=token_sealer(settings),
+                    port=port,
+                    show=show,
+                )
+            finally:
+                await store.close()
+
+    try:
+        asyncio.run(run())
+    except LoginFailed as failed:
+        print(f"gql-server oauth login: {failed}; nothing was stored", file=sys.stderr)
+        return 1
+    except StoreDown:
+        print("gql-server oauth login: Redis (GQL_REDIS_URL) cannot be reached", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"gql-server oauth login: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"gql-server oauth login: tokens stored in {where}; the server uses them from now on")
+    return 0
+
+
 def report_config_error(error: ConfigError) -> None:
     """One line per problem on stderr, naming the variable: no traceback to read through."""
     for variable, what in error.problems:
@@ -417,6 +510,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(graphiql_assets(args.directory, args.registry))
         elif command == "export-schema":
             export_schema(args.output)
+        elif command == "oauth":
+            sys.exit(oauth_login(args.port))
         elif command == "check":
             sys.exit(check())
         elif command == "simulate":

@@ -206,13 +206,14 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         ("check", ["Exit code 0 when every check passes, 1 when one fails"]),
         ("simulate", ["--host HOST", "--port PORT", "(default: 8001)", "--resources", "40)"]),
         ("export-schema", ["--output FILE, -o FILE", "instead of standard output"]),
+        ("oauth login", ["--port PORT", "(default: 8765)", "127.0.0.1:PORT/callback"]),
     ],
 )
 def test_help_describes_every_option_and_points_at_the_settings(
     capsys: pytest.CaptureFixture[str], command: str, options: list[str]
 ) -> None:
     with pytest.raises(SystemExit) as done:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert done.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     for option in options:
