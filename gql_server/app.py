@@ -36,6 +36,7 @@ from .telemetry.metrics import Metrics
 from .upstream import ClientOptions, Credential, FactorialClient
 from .upstream.oauth import OAuthTokens, PlainText, Sealer, TokenVault
 from .upstream.retry import RetryPolicy
+from .upstream.sealing import FernetSealer
 from .upstream.throttle import RateLimits
 from .upstream.token_endpoint import TOKEN_TIMEOUT
 from .upstream.token_file import FileVault
@@ -130,8 +131,10 @@ def oauth_tokens(settings: Settings, base_url: str, store: SharedStore) -> OAuth
 
 
 def token_sealer(settings: Settings) -> Sealer:
-    """How stored tokens are protected at rest."""
-    return PlainText()
+    """How stored tokens are protected at rest: encrypted with GQL_STATE_KEY, when set."""
+    if settings.gql_state_key is None:
+        return PlainText()
+    return FernetSealer(settings.gql_state_key.get_secret_value())
 
 
 def token_vault(settings: Settings, store: SharedStore, client_id: str) -> TokenVault:

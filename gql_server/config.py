@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .fleet import Rate, parse_rate
+from .upstream.sealing import check_key
 
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     factorial_oauth_refresh_token: SecretStr | None = Field(
         default=None,
         description="First refresh token; the rotated ones are stored (GQL_STATE_DIR or Redis).",
+    )
+    gql_state_key: SecretStr | None = Field(
+        default=None, description="Fernet key the stored OAuth tokens are encrypted with."
     )
     gql_state_dir: Path | None = Field(
         default=None,
@@ -220,6 +224,13 @@ class Settings(BaseSettings):
     def _a_rate(cls, value: str) -> str:
         parse_rate(value)
         return value.strip()
+
+    @field_validator("gql_state_key")
+    @classmethod
+    def _a_fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_key(value.get_secret_value())
+        return value
 
     @field_validator("gql_graphiql_assets_dir")
     @classmethod

@@ -179,7 +179,10 @@ class OAuthTokens:
         try:
             return TokenPair.decode(self.sealer.open(raw))
         except ValueError:
-            logger.warning("the stored OAuth tokens cannot be read; ignoring them")
+            logger.warning(
+                "the stored OAuth tokens cannot be read (encrypted with another GQL_STATE_KEY, "
+                "or with one while none is set); ignoring them"
+            )
             return None
 
     async def _refresh(self) -> str:

@@ -1,5 +1,6 @@
 """Three gateway processes sharing one OAuth client's tokens through one Redis, under load,
-through several rotations: one refresh per expiry across the fleet, never an invalid_grant."""
+through several rotations: one refresh per expiry across the fleet, never an invalid_grant,
+the stored pair encrypted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import redis
+from cryptography.fernet import Fernet
 
 from ..redis_server import RedisServer
 from .harness import Load, Running, running_fleet, wait_until
@@ -47,6 +49,7 @@ def oauth_stats(simulator: Running) -> dict[str, object]:
 
 def test_three_processes_share_one_rotation_at_a_time(redis_server: RedisServer) -> None:
     first: list[str] = []
+    key = Fernet.generate_key()
 
     def oauth_client(simulator: Running) -> dict[str, str]:
         first.append(authorize(simulator))
@@ -62,6 +65,7 @@ def test_three_processes_share_one_rotation_at_a_time(redis_server: RedisServer)
         simulate_args=("--oauth-access-seconds", str(LIFETIME)),
         credential=oauth_client,
         GQL_REDIS_TIMEOUT="1",
+        GQL_STATE_KEY=key.decode(),
     ) as fleet:
         with Load(fleet.gateways, QUERY, clients=6, limit=20_000) as load:
             wait_until(
@@ -73,7 +77,10 @@ def test_three_processes_share_one_rotation_at_a_time(redis_server: RedisServer)
         client = redis.Redis.from_url(redis_server.url)
         keys = [key.decode() for key in client.keys("*")]
         vault = [k for k in keys if k.startswith("gql:vault:") and not k.endswith(":lock")]
-        stored = json.loads(client.get(vault[0]))
+        sealed = client.get(vault[0])
+        # Encrypted at rest in Redis (GQL_STATE_KEY).
+        assert b"token" not in sealed
+        stored = json.loads(Fernet(key).decrypt(sealed))
         client.close()
         outputs = [gateway.output() for gateway in fleet.gateways]
     tally = load.tally
