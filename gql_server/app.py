@@ -194,6 +194,7 @@ def create_app(
             app.state.client = client
             if tokens is not None:
                 tokens.attach(http)
+                await tokens.start()
             app.state.store = store
             if settings.demo:
                 logger.warning(

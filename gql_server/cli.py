@@ -454,7 +454,6 @@ def oauth_login(port: int) -> int:
         timeout=settings.gql_redis_timeout,
     )
     where = "Redis (GQL_REDIS_URL)" if store.shared else str(settings.state_dir)
-    configured = settings.factorial_oauth_refresh_token
 
     def show(url: str) -> None:
         print(f"gql-server oauth login: open this URL in a browser and allow access:\n  {url}")
@@ -470,9 +469,6 @@ def oauth_login(port: int) -> int:
                     base_url=settings.base_url,
                     client_id=client_id,
                     client_secret=secret.get_secret_value(),
-                    configured_refresh_token=(
-                        configured.get_secret_value() if configured is not None else None
-                    ),
                     vault=token_vault(settings, store, client_id),
                     sealer=token_sealer(settings),
                     port=port,

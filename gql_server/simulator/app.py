@@ -72,6 +72,7 @@ class Simulator:
                 Route("/oauth/authorize", oauth.authorize, methods=["GET"]),
                 Route("/oauth/token", oauth.token, methods=["POST"]),
                 Route("/_simulator/oauth", oauth.describe, methods=["GET"]),
+                Route("/_simulator/oauth/revoke", oauth.revoke_all, methods=["POST"]),
             ]
         self.app = Starlette(
             routes=[

@@ -6,7 +6,8 @@ token for `{access_token, token_type, expires_in, refresh_token, scope, created_
 refresh hands out a new refresh token and revokes the one used, as Doorkeeper does with
 `revoke_previous_refresh_token_on_use`; a refused grant answers 400 `invalid_grant`. Access
 tokens stay valid until they expire, then the API answers them 401. `GET /_simulator/oauth`
-(not Factorial's) reports the refreshes granted and refused, for tests in another process.
+(not Factorial's) reports the refreshes granted and refused, and `POST /_simulator/oauth/revoke`
+revokes every refresh token, for tests in another process.
 """
 
 from __future__ import annotations
@@ -158,6 +159,11 @@ class OAuthServer:
                 "access_seconds": self.access_seconds,
             }
         )
+
+    async def revoke_all(self, request: Request) -> Response:
+        """Every refresh token revoked, as when a person disconnects the application."""
+        self.revoke()
+        return Response(status_code=204)
 
     def _refuse(self) -> Response:
         self.refused += 1

@@ -12,7 +12,7 @@ import httpx
 
 from .oauth import Sealer, TokenVault
 from .token_endpoint import GrantRefused, request_tokens
-from .token_pair import seed_mark
+from .token_pair import LOGIN_SEED
 
 CALLBACK_PATH = "/callback"
 SCOPE = "custom_fields"
@@ -29,7 +29,6 @@ async def login(
     base_url: str,
     client_id: str,
     client_secret: str,
-    configured_refresh_token: str | None,
     vault: TokenVault,
     sealer: Sealer,
     port: int,
@@ -37,7 +36,7 @@ async def login(
     wait_seconds: float = 600.0,
 ) -> None:
     """Wait on 127.0.0.1:`port` for Factorial's redirect after `show`ing the authorize URL;
-    exchange its code and store the pair (newer than `configured_refresh_token`)."""
+    exchange its code and store the pair, marked newer than any configured refresh token."""
     state = secrets.token_urlsafe(16)
     redirect_uri = f"http://127.0.0.1:{port}{CALLBACK_PATH}"
     arrived: asyncio.Future[dict[str, list[str]]] = asyncio.get_running_loop().create_future()
@@ -80,9 +79,7 @@ async def login(
         "client_secret": client_secret,
     }
     try:
-        pair = await request_tokens(
-            http, f"{base_url}/oauth/token", form, seed_mark(configured_refresh_token)
-        )
+        pair = await request_tokens(http, f"{base_url}/oauth/token", form, LOGIN_SEED)
     except GrantRefused as refused:
         raise LoginFailed(f"Factorial refused the code ({refused})") from None
     await vault.save(sealer.seal(pair.encode()))

@@ -27,7 +27,7 @@ import httpx
 from ..fleet import StoreDown
 from .errors import UpstreamUnauthenticated, UpstreamUnavailable
 from .token_endpoint import GrantRefused, request_tokens
-from .token_pair import TokenPair, seed_mark
+from .token_pair import LOGIN_SEED, TokenPair, seed_mark
 
 logger = logging.getLogger("gql_server.upstream.oauth")
 
@@ -102,6 +102,15 @@ class OAuthTokens:
     def attach(self, http: httpx.AsyncClient) -> None:
         self._http = http
 
+    async def start(self) -> None:
+        """Read the vault once at start-up, so that /readyz tells a server that holds no
+        tokens at all before a request fails for it."""
+        async with self._lock:
+            with contextlib.suppress(StoreDown, OSError):
+                await self._adopt_stored(stale=None, force=True)
+            if self._pair is None and self._seed_token is None:
+                self._refuse(None, "the server holds no OAuth tokens yet")
+
     async def access_token(self) -> str:
         """A token with more than its refresh margin left, refreshed first if need be."""
         pair = self._pair
@@ -120,7 +129,7 @@ class OAuthTokens:
         if self.refusal is None:
             return None
         async with self._lock:
-            with contextlib.suppress(StoreDown):
+            with contextlib.suppress(StoreDown, OSError):
                 await self._adopt_stored(stale=None, force=True)
         return self.refusal
 
@@ -140,7 +149,7 @@ class OAuthTokens:
                 if adopted is not None:
                     return adopted
                 return await self._refresh()
-        except StoreDown:
+        except (StoreDown, OSError):  # Redis down, or the state directory unusable
             pair = self._pair
             if pair is not None and pair.alive(self._clock()) and pair.access_token != stale:
                 return pair.access_token  # refresh when the store is back; this one still works
@@ -160,7 +169,7 @@ class OAuthTokens:
         self._checked_at = now
         raw = await self.vault.load()
         stored = self._decode(raw) if raw is not None else None
-        if stored is not None and self._seed and stored.seed != self._seed:
+        if stored is not None and self._seed and stored.seed not in (self._seed, LOGIN_SEED):
             stored = None  # the operator set a newer first refresh token than the vault's
         if stored is not None and (
             self._pair is None or stored.refresh_token != self._pair.refresh_token

@@ -11,12 +11,15 @@ import orjson
 
 # Refresh this long before expiry at most; for short lifetimes, a quarter of the lifetime.
 LONGEST_MARGIN = 300.0
+# The mark of a pair a person stored (`gql-server oauth login`): newer than any configured
+# first refresh token, whatever the environment of the command that stored it.
+LOGIN_SEED = "login"
 
 
 def seed_mark(refresh_token: str | None) -> str:
     """A non-secret mark of the configured first refresh token: a stored pair that carries
     another mark predates a new one set by the operator."""
-    if refresh_token is None:
+    if not refresh_token:
         return ""
     return hashlib.sha256(f"seed:{refresh_token}".encode()).hexdigest()[:24]
 

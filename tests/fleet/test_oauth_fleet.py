@@ -5,14 +5,16 @@ the stored pair encrypted."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import redis
 from cryptography.fernet import Fernet
 
-from ..redis_server import RedisServer
-from .harness import Load, Running, running_fleet, wait_until
+from ..redis_server import RedisServer, free_port
+from .harness import Load, Running, clean_env, running_fleet, wait_until
 
 QUERY = {"query": "{ schemas(first: 10) { totalCount nodes { id name } } }"}
 CLIENT_ID, CLIENT_SECRET = "demo-client-id", "demo-client-secret"
@@ -96,3 +98,91 @@ def test_three_processes_share_one_rotation_at_a_time(redis_server: RedisServer)
     secrets = [first[0], stored["access_token"], stored["refresh_token"], CLIENT_SECRET]
     for text in [*outputs, *keys]:
         assert not [secret for secret in secrets if secret in text]
+
+
+def ask(gateway: Running) -> dict[str, object]:
+    answer: dict[str, object] = httpx.post(f"{gateway.url}/graphql", json=QUERY, timeout=15).json()
+    return answer
+
+
+def refused(gateway: Running) -> bool:
+    errors = ask(gateway).get("errors")
+    return isinstance(errors, list) and errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_revoked_fleet_says_why_and_resumes_once_oauth_login_stores_tokens(
+    redis_server: RedisServer,
+) -> None:
+    key = Fernet.generate_key().decode()
+
+    def oauth_client(simulator: Running) -> dict[str, str]:
+        return {
+            "FACTORIAL_OAUTH_CLIENT_ID": CLIENT_ID,
+            "FACTORIAL_OAUTH_CLIENT_SECRET": CLIENT_SECRET,
+            "FACTORIAL_OAUTH_REFRESH_TOKEN": authorize(simulator),
+        }
+
+    with running_fleet(
+        redis_server.url,
+        size=2,
+        simulate_args=("--oauth-access-seconds", str(LIFETIME)),
+        credential=oauth_client,
+        GQL_REDIS_TIMEOUT="1",
+        GQL_STATE_KEY=key,
+    ) as fleet:
+        gateways, simulator = fleet.gateways, fleet.simulator
+        assert all("errors" not in ask(gateway) for gateway in gateways)
+        # The person who authorized the server disconnects it in Factorial.
+        httpx.post(f"{simulator.url}/_simulator/oauth/revoke", timeout=5)
+        for gateway in gateways:
+            wait_until(lambda g=gateway: refused(g), timeout=30, what=f"{gateway.name} refused")
+            error = ask(gateway)["errors"][0]  # type: ignore[index]
+            assert "gql-server oauth login" in error["message"]
+            ready = httpx.get(f"{gateway.url}/readyz", timeout=5)
+            assert ready.status_code == 503
+            assert "refused the server's OAuth tokens" in ready.json()["reason"]
+        # `gql-server oauth login` with the fleet's settings stores new tokens in Redis.
+        env = clean_env(
+            FACTORIAL_BASE_URL=simulator.url,
+            GQL_REDIS_URL=redis_server.url,
+            GQL_STATE_KEY=key,
+            FACTORIAL_OAUTH_CLIENT_ID=CLIENT_ID,
+            FACTORIAL_OAUTH_CLIENT_SECRET=CLIENT_SECRET,
+        )
+        output = run_login(env)
+        assert "tokens stored in Redis (GQL_REDIS_URL)" in output
+        for gateway in gateways:
+            wait_until(
+                lambda g=gateway: httpx.get(f"{g.url}/readyz", timeout=5).status_code == 200,
+                what=f"{gateway.name} ready again",
+            )
+            assert "errors" not in ask(gateway)
+        outputs = [gateway.output() for gateway in gateways]
+    assert not [text for text in outputs if CLIENT_SECRET in text]
+    assert all(text.count("refused the server's OAuth tokens") >= 1 for text in outputs)
+
+
+def run_login(env: dict[str, str]) -> str:
+    """`gql-server oauth login`, with a browser following Factorial's redirect."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gql_server", "oauth", "login", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        while not (line := process.stdout.readline()).strip().startswith("http"):
+            assert line, "".join(lines)
+            lines.append(line)
+        httpx.get(line.strip(), follow_redirects=True, timeout=10)
+        output = "".join(lines) + line + process.stdout.read()
+        assert process.wait(20) == 0, output
+        return output
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)

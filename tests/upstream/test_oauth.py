@@ -157,7 +157,7 @@ async def test_a_refused_refresh_token_is_explained_until_new_tokens_are_stored(
         clock.ahead = 0
         fresh = oauth.issue()
         secrets |= {fresh.access_token, fresh.refresh_token}
-        await store_pair(tmp_path, fresh.access_token, fresh.refresh_token, first.refresh_token)
+        await store_pair(tmp_path, fresh.access_token, fresh.refresh_token)
         assert (await gateway.http.get("/readyz")).status_code == 200
         assert (await gateway.data(QUERY))["schemas"]["nodes"]
         assert len(oauth.refreshes) == refreshes  # the stored access token was used as is
@@ -168,12 +168,48 @@ async def test_a_refused_refresh_token_is_explained_until_new_tokens_are_stored(
     assert any("refused the server's OAuth tokens" in r.getMessage() for r in caplog.records)
 
 
-async def store_pair(state_dir: Path, access: str, refresh: str, configured: str) -> None:
+async def store_pair(state_dir: Path, access: str, refresh: str) -> None:
     """Write a pair as `gql-server oauth login` does: newer than the configured refresh token."""
     import time
 
     from gql_server.upstream.token_file import FileVault
-    from gql_server.upstream.token_pair import TokenPair, seed_mark
+    from gql_server.upstream.token_pair import LOGIN_SEED, TokenPair
 
-    pair = TokenPair(access, refresh, time.time() + 3600, 3600.0, seed_mark(configured))
+    pair = TokenPair(access, refresh, time.time() + 3600, 3600.0, LOGIN_SEED)
     await FileVault(state_dir).save(pair.encode())
+
+
+async def test_a_server_without_tokens_is_not_ready_until_they_are_stored(tmp_path: Path) -> None:
+    sim = oauth_simulator()
+    oauth = oauth_of(sim)
+    async with oauth_gateway(sim, tmp_path, "", factorial_oauth_refresh_token=None) as (gw, _):
+        ready = await gw.http.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["reason"].startswith("the server holds no OAuth tokens yet")
+        body = await gw.query(QUERY)
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert sim.total_calls == 0  # refused before any upstream call
+        fresh = oauth.issue()
+        await store_pair(tmp_path, fresh.access_token, fresh.refresh_token)
+        assert (await gw.http.get("/readyz")).status_code == 200
+        assert (await gw.data(QUERY))["schemas"]["nodes"]
+
+
+async def test_a_new_configured_refresh_token_wins_over_pairs_refreshed_from_an_older_one(
+    tmp_path: Path,
+) -> None:
+    sim = oauth_simulator()
+    oauth = oauth_of(sim)
+    async with oauth_gateway(sim, tmp_path, oauth.issue().refresh_token) as (gateway, _):
+        assert (await gateway.data(QUERY))["schemas"]["nodes"]
+    assert len(oauth.refreshes) == 1
+    # The operator sets a new first refresh token: it is used, not the stored (valid) pair.
+    newer = oauth.issue()
+    async with oauth_gateway(sim, tmp_path, newer.refresh_token) as (gateway, _):
+        assert (await gateway.data(QUERY))["schemas"]["nodes"]
+    assert len(oauth.refreshes) == 2
+    assert oauth.refused == 0
+    # And the pair refreshed from it is what the next restart uses: no refresh.
+    async with oauth_gateway(sim, tmp_path, newer.refresh_token) as (gateway, _):
+        assert (await gateway.data(QUERY))["schemas"]["nodes"]
+    assert len(oauth.refreshes) == 2
