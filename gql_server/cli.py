@@ -339,13 +339,23 @@ def check() -> int:
 async def _probe(settings: Settings) -> list[Finding]:
     import httpx
 
-    from .app import DEMO_BASE_URL, demo_transport, no_cookies, server_credential
+    from .app import DEMO_BASE_URL, demo_transport, no_cookies, oauth_tokens, server_credential
     from .config import DEFAULT_API_VERSION
+    from .fleet import SharedStore
     from .upstream.probe import Target, display_url, probe
 
     transport = demo_transport(settings) if settings.demo else None
     base_url = DEMO_BASE_URL if settings.demo else settings.base_url
     setting = "FACTORIAL_ACCESS_TOKEN" if settings.factorial_access_token else "FACTORIAL_API_KEY"
+    redis_url = settings.gql_redis_url
+    store = SharedStore(
+        redis_url.get_secret_value() if redis_url is not None else None,
+        timeout=settings.gql_redis_timeout,
+    )
+    # The OAuth client's stored tokens, refreshed (and stored) as the server would if due.
+    tokens = oauth_tokens(settings, base_url, store)
+    if tokens is not None:
+        setting = "the OAuth tokens of FACTORIAL_OAUTH_CLIENT_ID"
     if settings.demo:
         print(
             "gql-server check: demo mode (none of FACTORIAL_BASE_URL, FACTORIAL_API_KEY, "
@@ -362,7 +372,7 @@ async def _probe(settings: Settings) -> list[Finding]:
     target = Target(
         base_url=base_url,
         api_version=settings.factorial_api_version,
-        credential=server_credential(settings),
+        credential=server_credential(settings, tokens),
         credential_setting=setting,
         reference_version=DEFAULT_API_VERSION,
         timeout=settings.upstream_timeout,
@@ -371,7 +381,13 @@ async def _probe(settings: Settings) -> list[Finding]:
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, cookies=no_cookies()
     ) as http:
-        return await probe(http, target)
+        try:
+            if tokens is not None:
+                tokens.attach(http)
+                await tokens.start()
+            return await probe(http, target)
+        finally:
+            await store.close()
 
 
 def simulate(host: str, port: int, resources: int, access_seconds: int = 7200) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -10,9 +11,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
+from gql_server.cli import main
+from gql_server.simulator import OAuthServer, Simulator
 from gql_server.upstream.token_file import TOKENS_FILE
 
+from .gateway import build_store
+from .live_server import serve
 from .test_cli import ROOT, clean_env, free_port, running
 
 CLIENT = {
@@ -112,3 +118,38 @@ def test_a_refused_authorization_stores_nothing(tmp_path: Path) -> None:
                 process.wait(5)
     assert "the authorization was refused (access_denied); nothing was stored" in output
     assert not (tmp_path / TOKENS_FILE).exists()
+
+
+def test_check_uses_the_oauth_tokens_and_explains_a_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in os.environ:
+        if name.startswith(("FACTORIAL_", "GQL_")):
+            monkeypatch.delenv(name)
+    oauth = OAuthServer()
+    sim = Simulator(build_store(schemas=2), oauth=oauth)
+    first = oauth.issue()
+    with serve(sim.app) as url:
+        for name, value in {
+            **CLIENT,
+            "FACTORIAL_BASE_URL": url,
+            "FACTORIAL_OAUTH_REFRESH_TOKEN": first.refresh_token,
+            "GQL_STATE_DIR": str(tmp_path),
+        }.items():
+            monkeypatch.setenv(name, value)
+        with pytest.raises(SystemExit) as done:
+            main(["check"])
+        passed = capsys.readouterr().out
+        assert done.value.code == 0, passed
+        assert "the OAuth tokens of FACTORIAL_OAUTH_CLIENT_ID accepted" in passed
+        assert len(oauth.refreshes) == 1  # and the rotated pair was stored for the server
+        assert (tmp_path / TOKENS_FILE).exists()
+        oauth.revoke()
+        (tmp_path / TOKENS_FILE).unlink()
+        with pytest.raises(SystemExit) as done:
+            main(["check"])
+        refused = capsys.readouterr().out
+    assert done.value.code == 1
+    assert "  failed   credential accepted: Factorial refused the server's OAuth tokens" in refused
+    assert "gql-server oauth login" in refused
+    assert first.refresh_token not in passed + refused
