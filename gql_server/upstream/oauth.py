@@ -32,6 +32,9 @@ from .token_pair import LOGIN_SEED, TokenPair, seed_mark
 logger = logging.getLogger("gql_server.upstream.oauth")
 
 RECHECK_SECONDS = 1.0
+# After a failed refresh, the still valid token is used this long before the next try, so
+# that requests do not queue behind a failing token endpoint one at a time.
+RETRY_SECONDS = 5.0
 FIX = (
     "store new tokens with `gql-server oauth login` (or set a new "
     "FACTORIAL_OAUTH_REFRESH_TOKEN); the server resumes as soon as they are stored"
@@ -96,6 +99,7 @@ class OAuthTokens:
         self._lock = asyncio.Lock()
         self._refused_token: str | None = None
         self._checked_at = float("-inf")
+        self._retry_at = float("-inf")
         self.refusal: str | None = None
         """Why the server-held credential cannot work now, or None."""
 
@@ -114,8 +118,10 @@ class OAuthTokens:
     async def access_token(self) -> str:
         """A token with more than its refresh margin left, refreshed first if need be."""
         pair = self._pair
-        if pair is not None and self.refusal is None and pair.usable(self._clock()):
-            return pair.access_token
+        if pair is not None and self.refusal is None:
+            now = self._clock()
+            if pair.usable(now) or (now < self._retry_at and pair.alive(now)):
+                return pair.access_token
         async with self._lock:
             return await self._current(stale=None)
 
@@ -149,10 +155,15 @@ class OAuthTokens:
                 if adopted is not None:
                     return adopted
                 return await self._refresh()
-        except (StoreDown, OSError):  # Redis down, or the state directory unusable
+        except (StoreDown, OSError, UpstreamUnavailable) as error:
+            # Redis down, the state directory unusable, or Factorial's token endpoint failing:
+            # a token that has not expired still works; refreshing is tried again shortly.
             pair = self._pair
             if pair is not None and pair.alive(self._clock()) and pair.access_token != stale:
-                return pair.access_token  # refresh when the store is back; this one still works
+                self._retry_at = self._clock() + RETRY_SECONDS
+                return pair.access_token
+            if isinstance(error, UpstreamUnavailable):
+                raise
             raise UpstreamUnavailable(
                 "The store of the server's OAuth tokens cannot be reached.",
                 cause="token store down",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import stat
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,7 +18,8 @@ import pytest
 from gql_server.app import create_app
 from gql_server.config import Settings
 from gql_server.simulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, OAuthServer, Simulator
-from gql_server.upstream.token_file import TOKENS_FILE
+from gql_server.upstream.token_file import TOKENS_FILE, FileVault
+from gql_server.upstream.token_pair import LOGIN_SEED, TokenPair
 
 from ..gateway import UPSTREAM_URL, Gateway, build_store
 
@@ -31,8 +33,6 @@ class Clock:
         self.ahead = 0.0
 
     def __call__(self) -> float:
-        import time
-
         return time.time() + self.ahead
 
 
@@ -170,11 +170,6 @@ async def test_a_refused_refresh_token_is_explained_until_new_tokens_are_stored(
 
 async def store_pair(state_dir: Path, access: str, refresh: str) -> None:
     """Write a pair as `gql-server oauth login` does: newer than the configured refresh token."""
-    import time
-
-    from gql_server.upstream.token_file import FileVault
-    from gql_server.upstream.token_pair import LOGIN_SEED, TokenPair
-
     pair = TokenPair(access, refresh, time.time() + 3600, 3600.0, LOGIN_SEED)
     await FileVault(state_dir).save(pair.encode())
 
@@ -213,3 +208,32 @@ async def test_a_new_configured_refresh_token_wins_over_pairs_refreshed_from_an_
     async with oauth_gateway(sim, tmp_path, newer.refresh_token) as (gateway, _):
         assert (await gateway.data(QUERY))["schemas"]["nodes"]
     assert len(oauth.refreshes) == 2
+
+
+async def test_a_failing_token_endpoint_fails_no_request_while_the_token_still_works(
+    tmp_path: Path,
+) -> None:
+    sim = oauth_simulator()
+    oauth = oauth_of(sim)
+    token_calls = 0
+    inner = sim.app
+
+    async def token_endpoint_down(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal token_calls
+        if scope["type"] == "http" and scope["path"] == "/oauth/token":
+            token_calls += 1
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await inner(scope, receive, send)
+
+    sim.app = token_endpoint_down  # type: ignore[assignment]
+    # A pair within its refresh margin (100 s of 3600 left) but not expired.
+    fresh = oauth.issue()
+    pair = TokenPair(fresh.access_token, fresh.refresh_token, time.time() + 100, 3600.0, LOGIN_SEED)
+    await FileVault(tmp_path).save(pair.encode())
+    async with oauth_gateway(sim, tmp_path, fresh.refresh_token) as (gateway, _):
+        for _ in range(5):
+            assert (await gateway.data(QUERY))["schemas"]["nodes"]
+    assert token_calls >= 1  # a refresh was due and tried
+    assert oauth.refreshes == []
