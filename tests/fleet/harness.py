@@ -105,6 +105,8 @@ def gql_server(
 class Fleet:
     simulator: Running
     gateways: list[Running]
+    env: dict[str, str] = field(default_factory=dict)
+    """The gateways' environment, for starting another (`gql_server(..., env=fleet.env)`)."""
 
 
 @contextmanager
@@ -146,7 +148,7 @@ def running_fleet(
             stack.enter_context(gql_server(f"gateway{i}", "serve", env=env, ready_path="/readyz"))
             for i in range(size)
         ]
-        yield Fleet(simulator, gateways)
+        yield Fleet(simulator, gateways, env)
 
 
 @dataclass

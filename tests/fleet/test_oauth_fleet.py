@@ -1,6 +1,6 @@
 """Three gateway processes sharing one OAuth client's tokens through one Redis, under load,
-through several rotations: one refresh per expiry across the fleet, never an invalid_grant,
-the stored pair encrypted."""
+through several rotations and a restart: one refresh per expiry across the fleet, never an
+invalid_grant, the stored pair encrypted; then a revoked fleet healed by `oauth login`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import redis
 from cryptography.fernet import Fernet
 
 from ..redis_server import RedisServer, free_port
-from .harness import Load, Running, clean_env, running_fleet, wait_until
+from .harness import Load, Running, clean_env, gql_server, running_fleet, wait_until
 
 QUERY = {"query": "{ schemas(first: 10) { totalCount nodes { id name } } }"}
 CLIENT_ID, CLIENT_SECRET = "demo-client-id", "demo-client-secret"
@@ -85,6 +85,25 @@ def test_three_processes_share_one_rotation_at_a_time(redis_server: RedisServer)
         stored = json.loads(Fernet(key).decrypt(sealed))
         client.close()
         outputs = [gateway.output() for gateway in fleet.gateways]
+        # A restart between rotations: the whole fleet stops, and a new process (configured
+        # with the first refresh token, long spent) carries on from the pair in Redis.
+        for gateway in fleet.gateways:
+            gateway.stop()
+        before = len(oauth_stats(fleet.simulator)["refreshes"])  # type: ignore[arg-type]
+        failed: list[dict[str, object]] = []
+
+        def rotated_after_restart() -> bool:
+            answer = ask(again)
+            if "errors" in answer:
+                failed.append(answer)
+            return len(oauth_stats(fleet.simulator)["refreshes"]) > before  # type: ignore[arg-type]
+
+        with gql_server("restarted", "serve", env=fleet.env, ready_path="/readyz") as again:
+            wait_until(rotated_after_restart, timeout=30, what="a rotation after the restart")
+            assert "errors" not in ask(again)
+            outputs.append(again.output())
+        assert failed == []
+        stats = oauth_stats(fleet.simulator)
     tally = load.tally
     assert tally.failures == []
     assert set(tally.statuses) == {200}, tally.statuses
