@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from http.cookiejar import Cookie, CookieJar
@@ -19,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .config import ConfigError, Settings
-from .fleet import Flights, RateGovernor, SharedStore
+from .fleet import Flights, RateGovernor, SharedStore, SharedVault
 from .fleet.idempotency import IdempotencyRecords, LocalRecords, SharedRecords
 from .graphql import build_schema
 from .graphql.document import DocumentCache
@@ -35,8 +36,12 @@ from .http.persisted import PersistedQueries, load_manifest
 from .http.security import cors_middleware
 from .telemetry.metrics import Metrics
 from .upstream import ClientOptions, Credential, FactorialClient
+from .upstream.oauth import OAuthTokens, PlainText, Sealer, TokenVault
 from .upstream.retry import RetryPolicy
+from .upstream.sealing import FernetSealer
 from .upstream.throttle import RateLimits
+from .upstream.token_endpoint import TOKEN_TIMEOUT
+from .upstream.token_file import FileVault
 
 logger = logging.getLogger("gql_server.app")
 
@@ -45,8 +50,11 @@ DEMO_CREDENTIAL = Credential("api_key", "demo-api-key")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-def server_credential(settings: Settings) -> Credential | None:
-    """The credential used for requests that bring none of their own."""
+def server_credential(settings: Settings, tokens: OAuthTokens | None = None) -> Credential | None:
+    """The credential used for requests that bring none of their own: the OAuth client's
+    refreshed tokens first, then a fixed access token, then the API key."""
+    if tokens is not None:
+        return Credential.refreshed(tokens.client_id, tokens)
     if settings.factorial_access_token is not None:
         return Credential("bearer", settings.factorial_access_token.get_secret_value())
     if settings.factorial_api_key is not None:
@@ -121,6 +129,38 @@ def idempotency(settings: Settings, store: SharedStore | None) -> Idempotency:
     return Idempotency(records, wait_seconds=settings.gql_request_timeout)
 
 
+def oauth_tokens(settings: Settings, base_url: str, store: SharedStore) -> OAuthTokens | None:
+    """The server-held OAuth client's tokens, when one is configured: stored in the fleet's
+    Redis (refreshed under its lock), else in a file of GQL_STATE_DIR."""
+    client_id, secret = settings.factorial_oauth_client_id, settings.factorial_oauth_client_secret
+    if client_id is None or secret is None:
+        return None
+    refresh = settings.factorial_oauth_refresh_token
+    return OAuthTokens(
+        token_url=f"{base_url}/oauth/token",
+        client_id=client_id,
+        client_secret=secret.get_secret_value(),
+        refresh_token=refresh.get_secret_value() if refresh is not None else None,
+        vault=token_vault(settings, store, client_id),
+        sealer=token_sealer(settings),
+    )
+
+
+def token_sealer(settings: Settings) -> Sealer:
+    """How stored tokens are protected at rest: encrypted with GQL_STATE_KEY, when set."""
+    if settings.gql_state_key is None:
+        return PlainText()
+    return FernetSealer(settings.gql_state_key.get_secret_value())
+
+
+def token_vault(settings: Settings, store: SharedStore, client_id: str) -> TokenVault:
+    """Where the OAuth client's tokens live. The lock outlives one token request (10 s)."""
+    if not store.shared:
+        return FileVault(settings.state_dir)
+    name = "oauth:" + hashlib.sha256(client_id.encode()).hexdigest()[:24]
+    return SharedVault(store, name, lock_seconds=TOKEN_TIMEOUT + 5)
+
+
 def create_app(
     settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> GatewayApp:
@@ -140,6 +180,7 @@ def create_app(
         redis_url.get_secret_value() if redis_url is not None else None,
         timeout=settings.gql_redis_timeout,
     )
+    tokens = oauth_tokens(settings, base_url, store)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -167,6 +208,9 @@ def create_app(
                 if store.shared:
                     metrics.watch_redis(lambda: store.up)
             app.state.client = client
+            if tokens is not None:
+                tokens.attach(http)
+                await tokens.start()
             app.state.store = store
             if settings.demo:
                 logger.warning(
@@ -192,16 +236,22 @@ def create_app(
                 await store.close()
 
     assets_dir = graphiql_assets_dir(settings)
-    endpoint = create_endpoint(settings, observer=metrics, assets_dir=assets_dir, store=store)
+    endpoint = create_endpoint(
+        settings, observer=metrics, assets_dir=assets_dir, store=store, tokens=tokens
+    )
 
     async def healthz(request: Request) -> Response:
         """Alive: the process answers. Never touches the upstream."""
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        """Ready for traffic: started, and not shutting down."""
+        """Ready for traffic: started, not shutting down, and the server-held OAuth
+        credential (if any) not refused; a refusal is given as the reason."""
         state = request.app.state
         ready = getattr(state, "ready", False) and not getattr(state, "shutting_down", False)
+        refusal = await tokens.check() if ready and tokens is not None else None
+        if refusal is not None:
+            return JSONResponse({"ready": False, "reason": refusal}, status_code=503)
         return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
 
     async def metrics_page(request: Request) -> Response:
@@ -315,6 +365,7 @@ def create_endpoint(
     *,
     assets_dir: Path | None = None,
     store: SharedStore | None = None,
+    tokens: OAuthTokens | None = None,
 ) -> GraphQLEndpoint:
     """The /graphql endpoint as `settings` configure it (posture, limits, persisted queries);
     GraphiQL's page loads its assets from this server when `assets_dir` serves them, and
@@ -354,7 +405,7 @@ def create_endpoint(
         report_cost=settings.gql_report_cost,
         graphiql_html=graphiql,
         graphiql_csp=graphiql_csp,
-        server_credential=server_credential(settings),
+        server_credential=server_credential(settings, tokens),
         max_body_bytes=settings.gql_max_body_bytes,
         max_batch_size=settings.gql_max_batch_size,
         csrf_prevention=settings.csrf_prevention_enabled,

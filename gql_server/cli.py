@@ -29,6 +29,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SIMULATOR_PORT = 8001
 EXIT_CONFIG = 2
+DEFAULT_LOGIN_PORT = 8765
 
 logger = logging.getLogger("gql_server.cli")
 Handler: TypeAlias = "Callable[[int, FrameType | None], object]"
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_simulate(commands)
     _add_export_schema(commands)
     _add_graphiql_assets(commands)
+    _add_oauth(commands)
     return parser
 
 
@@ -143,6 +145,40 @@ def _add_simulate(commands: Commands) -> None:
         default=40,
         help="how many resources (tables attached to employees) the demo data has "
         "(default: %(default)s)",
+    )
+    simulate.add_argument(
+        "--oauth-access-seconds",
+        type=_positive,
+        default=7200,
+        help="lifetime of the OAuth access tokens it issues; each refresh revokes the "
+        "refresh token used (default: %(default)s)",
+    )
+
+
+def _add_oauth(commands: Commands) -> None:
+    oauth = commands.add_parser(
+        "oauth",
+        help="the server-held OAuth tokens (login)",
+        description="The tokens of the OAuth application the server acts as "
+        "(FACTORIAL_OAUTH_CLIENT_ID).",
+    )
+    actions = oauth.add_subparsers(dest="oauth_command", metavar="ACTION", required=True)
+    login = actions.add_parser(
+        "login",
+        help="authorize the server in a browser and store its tokens",
+        description="Print Factorial's authorize URL, wait for its redirect on "
+        "http://127.0.0.1:PORT/callback (register that redirect URI with the OAuth "
+        "application), exchange the code and store the tokens where the server finds them "
+        "(GQL_REDIS_URL, else GQL_STATE_DIR). A running server uses them from its next "
+        "request. Exit code 0 once stored, 1 when the authorization fails, 2 when the "
+        "configuration is wrong.",
+        epilog=SETTINGS_EPILOG,
+    )
+    login.add_argument(
+        "--port",
+        type=_positive,
+        default=DEFAULT_LOGIN_PORT,
+        help="loopback port of the redirect URI (default: %(default)s)",
     )
 
 
@@ -303,13 +339,23 @@ def check() -> int:
 async def _probe(settings: Settings) -> list[Finding]:
     import httpx
 
-    from .app import DEMO_BASE_URL, demo_transport, no_cookies, server_credential
+    from .app import DEMO_BASE_URL, demo_transport, no_cookies, oauth_tokens, server_credential
     from .config import DEFAULT_API_VERSION
+    from .fleet import SharedStore
     from .upstream.probe import Target, display_url, probe
 
     transport = demo_transport(settings) if settings.demo else None
     base_url = DEMO_BASE_URL if settings.demo else settings.base_url
     setting = "FACTORIAL_ACCESS_TOKEN" if settings.factorial_access_token else "FACTORIAL_API_KEY"
+    redis_url = settings.gql_redis_url
+    store = SharedStore(
+        redis_url.get_secret_value() if redis_url is not None else None,
+        timeout=settings.gql_redis_timeout,
+    )
+    # The OAuth client's stored tokens, refreshed (and stored) as the server would if due.
+    tokens = oauth_tokens(settings, base_url, store)
+    if tokens is not None:
+        setting = "the OAuth tokens of FACTORIAL_OAUTH_CLIENT_ID"
     if settings.demo:
         print(
             "gql-server check: demo mode (none of FACTORIAL_BASE_URL, FACTORIAL_API_KEY, "
@@ -326,7 +372,7 @@ async def _probe(settings: Settings) -> list[Finding]:
     target = Target(
         base_url=base_url,
         api_version=settings.factorial_api_version,
-        credential=server_credential(settings),
+        credential=server_credential(settings, tokens),
         credential_setting=setting,
         reference_version=DEFAULT_API_VERSION,
         timeout=settings.upstream_timeout,
@@ -335,16 +381,32 @@ async def _probe(settings: Settings) -> list[Finding]:
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, cookies=no_cookies()
     ) as http:
-        return await probe(http, target)
+        try:
+            if tokens is not None:
+                tokens.attach(http)
+                await tokens.start()
+            return await probe(http, target)
+        finally:
+            await store.close()
 
 
-def simulate(host: str, port: int, resources: int) -> None:
-    from .simulator import Simulator, build_demo_store
+def simulate(host: str, port: int, resources: int, access_seconds: int = 7200) -> None:
+    from .simulator import (
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        OAuthServer,
+        Simulator,
+        build_demo_store,
+    )
 
-    simulator = Simulator(build_demo_store(resources=resources))
+    oauth = OAuthServer(access_seconds=access_seconds)
+    simulator = Simulator(build_demo_store(resources=resources), oauth=oauth)
     print(
         f"gql-server: Factorial simulator on http://{host}:{port}/api/<version>/resources/"
-        "custom_resources/..., any x-api-key or Bearer token accepted",
+        "custom_resources/..., any x-api-key or Bearer token accepted; OAuth at "
+        f"http://{host}:{port}/oauth/authorize and /oauth/token with client id "
+        f"{DEMO_CLIENT_ID} and secret {DEMO_CLIENT_SECRET} (access tokens live "
+        f"{access_seconds} s)",
         flush=True,
     )
     uvicorn.run(simulator.app, host=host, port=port, log_config=None, access_log=False)
@@ -386,6 +448,66 @@ def graphiql_assets(directory: str | None, registry: str | None) -> int:
     return 0
 
 
+def oauth_login(port: int) -> int:
+    import httpx
+
+    from .app import no_cookies, token_sealer, token_vault
+    from .config import load_settings
+    from .fleet import SharedStore, StoreDown
+    from .upstream.login import LoginFailed, login
+
+    settings = load_settings()
+    client_id, secret = settings.factorial_oauth_client_id, settings.factorial_oauth_client_secret
+    if client_id is None or secret is None:
+        raise ConfigError.of(
+            "FACTORIAL_OAUTH_CLIENT_ID",
+            "oauth login needs the OAuth application: set FACTORIAL_OAUTH_CLIENT_ID and "
+            "FACTORIAL_OAUTH_CLIENT_SECRET",
+        )
+    redis_url = settings.gql_redis_url
+    store = SharedStore(
+        redis_url.get_secret_value() if redis_url is not None else None,
+        timeout=settings.gql_redis_timeout,
+    )
+    where = "Redis (GQL_REDIS_URL)" if store.shared else str(settings.state_dir)
+
+    def show(url: str) -> None:
+        print(f"gql-server oauth login: open this URL in a browser and allow access:\n  {url}")
+        print(
+            f"  (waiting for Factorial's redirect to http://127.0.0.1:{port}/callback)", flush=True
+        )
+
+    async def run() -> None:
+        async with httpx.AsyncClient(cookies=no_cookies(), timeout=15) as http:
+            try:
+                await login(
+                    http,
+                    base_url=settings.base_url,
+                    client_id=client_id,
+                    client_secret=secret.get_secret_value(),
+                    vault=token_vault(settings, store, client_id),
+                    sealer=token_sealer(settings),
+                    port=port,
+                    show=show,
+                )
+            finally:
+                await store.close()
+
+    try:
+        asyncio.run(run())
+    except LoginFailed as failed:
+        print(f"gql-server oauth login: {failed}; nothing was stored", file=sys.stderr)
+        return 1
+    except StoreDown:
+        print("gql-server oauth login: Redis (GQL_REDIS_URL) cannot be reached", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"gql-server oauth login: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"gql-server oauth login: tokens stored in {where}; the server uses them from now on")
+    return 0
+
+
 def report_config_error(error: ConfigError) -> None:
     """One line per problem on stderr, naming the variable: no traceback to read through."""
     for variable, what in error.problems:
@@ -400,11 +522,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(graphiql_assets(args.directory, args.registry))
         elif command == "export-schema":
             export_schema(args.output)
+        elif command == "oauth":
+            sys.exit(oauth_login(args.port))
         elif command == "check":
             sys.exit(check())
         elif command == "simulate":
             configure_logging("text")
-            simulate(args.host, args.port, args.resources)
+            simulate(args.host, args.port, args.resources, args.oauth_access_seconds)
         else:
             serve(
                 getattr(args, "host", args.top_host),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .fleet import Rate, parse_rate
+from .upstream.sealing import check_key
 
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
@@ -51,6 +53,22 @@ class Settings(BaseSettings):
     )
     factorial_api_key: SecretStr | None = None
     factorial_access_token: SecretStr | None = None
+    factorial_oauth_client_id: str | None = Field(
+        default=None, description="OAuth application whose tokens the server holds and refreshes."
+    )
+    factorial_oauth_client_secret: SecretStr | None = None
+    factorial_oauth_refresh_token: SecretStr | None = Field(
+        default=None,
+        description="First refresh token; the rotated ones are stored (GQL_STATE_DIR or Redis).",
+    )
+    gql_state_key: SecretStr | None = Field(
+        default=None, description="Fernet key the stored OAuth tokens are encrypted with."
+    )
+    gql_state_dir: Path | None = Field(
+        default=None,
+        description="Directory of the server's OAuth tokens without Redis. Unset: "
+        "$XDG_STATE_HOME/gql-server (~/.local/state/gql-server).",
+    )
     gql_demo: bool | None = Field(
         default=None,
         description="Serve the built-in simulator's demo data. Unset: on when no upstream "
@@ -214,6 +232,13 @@ class Settings(BaseSettings):
         parse_rate(value)
         return value.strip()
 
+    @field_validator("gql_state_key")
+    @classmethod
+    def _a_fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_key(value.get_secret_value())
+        return value
+
     @field_validator("gql_graphiql_assets_dir")
     @classmethod
     def _existing_directory(cls, value: Path | None) -> Path | None:
@@ -237,6 +262,13 @@ class Settings(BaseSettings):
                 "* cannot be combined with GQL_CORS_ALLOW_CREDENTIALS: "
                 "name the origins that may send credentials",
             )
+        if (self.factorial_oauth_client_id is None) != (self.factorial_oauth_client_secret is None):
+            present, missing = (
+                ("FACTORIAL_OAUTH_CLIENT_ID", "FACTORIAL_OAUTH_CLIENT_SECRET")
+                if self.factorial_oauth_client_id is not None
+                else ("FACTORIAL_OAUTH_CLIENT_SECRET", "FACTORIAL_OAUTH_CLIENT_ID")
+            )
+            raise ConfigError.of(missing, f"{present} is set: set {missing} too")
         if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
             raise ConfigError.of(
                 "GQL_PERSISTED_QUERY_MANIFEST",
@@ -259,6 +291,7 @@ class Settings(BaseSettings):
             self.factorial_base_url is None
             and self.factorial_api_key is None
             and self.factorial_access_token is None
+            and self.factorial_oauth_client_id is None
         )
 
     @property
@@ -279,7 +312,19 @@ class Settings(BaseSettings):
     @property
     def server_credential_configured(self) -> bool:
         """Whether a real credential is held by the server (the demo's is not one)."""
-        return self.factorial_api_key is not None or self.factorial_access_token is not None
+        return (
+            self.factorial_api_key is not None
+            or self.factorial_access_token is not None
+            or self.factorial_oauth_client_id is not None
+        )
+
+    @property
+    def state_dir(self) -> Path:
+        """Where a single process keeps its OAuth tokens."""
+        if self.gql_state_dir is not None:
+            return self.gql_state_dir
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        return Path(base) / "gql-server"
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -100,7 +100,7 @@ def test_serve_starts_in_demo_mode_and_answers_a_nested_query() -> None:
 
 
 def test_simulate_serves_factorial_on_a_port() -> None:
-    with running("simulate", ready_path="/") as (url, _):
+    with running("simulate", ready_path="/") as (url, log):
         response = httpx.get(
             f"{url}/api/2026-10-01/resources/custom_resources/schemas",
             headers={"x-api-key": "any"},
@@ -108,6 +108,21 @@ def test_simulate_serves_factorial_on_a_port() -> None:
         )
         assert response.status_code == 200
         assert isinstance(response.json()["data"][0]["id"], str)
+        # OAuth is usable: the demo client's id and secret are printed, its token endpoint
+        # answers them.
+        output = log.read_text()
+        assert "client id demo-client-id and secret demo-client-secret" in output
+        token = httpx.post(
+            f"{url}/oauth/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": "unknown",
+                "client_id": "demo-client-id",
+                "client_secret": "demo-client-secret",
+            },
+            timeout=10,
+        )
+        assert token.json()["error"] == "invalid_grant"
 
 
 def test_export_schema_prints_the_committed_sdl() -> None:
@@ -191,13 +206,14 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         ("check", ["Exit code 0 when every check passes, 1 when one fails"]),
         ("simulate", ["--host HOST", "--port PORT", "(default: 8001)", "--resources", "40)"]),
         ("export-schema", ["--output FILE, -o FILE", "instead of standard output"]),
+        ("oauth login", ["--port PORT", "(default: 8765)", "127.0.0.1:PORT/callback"]),
     ],
 )
 def test_help_describes_every_option_and_points_at_the_settings(
     capsys: pytest.CaptureFixture[str], command: str, options: list[str]
 ) -> None:
     with pytest.raises(SystemExit) as done:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert done.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     for option in options:

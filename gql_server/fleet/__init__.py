@@ -12,6 +12,7 @@ from .flights import Flights, Seat
 from .governor import RateExceeded, RateGovernor
 from .rates import Rate, parse_rate
 from .store import SharedStore, StoreDown
+from .vault import SharedVault
 
 __all__ = [
     "Flights",
@@ -20,6 +21,7 @@ __all__ = [
     "RateGovernor",
     "Seat",
     "SharedStore",
+    "SharedVault",
     "StoreDown",
     "parse_rate",
 ]

@@ -12,6 +12,7 @@ from .app import Simulator
 from .calls import CallRecord
 from .demo import build_demo_store
 from .faults import Fault
+from .oauth import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, OAuthServer
 from .rows import (
     CellRow,
     EmployeeRow,
@@ -26,11 +27,14 @@ from .store import SimulatorStore
 from .write_limit import WriteLimit
 
 __all__ = [
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
     "CallRecord",
     "CellRow",
     "EmployeeRow",
     "Fault",
     "FieldRow",
+    "OAuthServer",
     "OptionRow",
     "ResourceFieldRow",
     "ResourceRow",

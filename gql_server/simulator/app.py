@@ -19,6 +19,7 @@ from .endpoints import ENDPOINTS, Scope
 from .fault_responses import answer_in_place, apply_fault
 from .faults import Fault, FaultBook
 from .handlers import create_record, delete_record, get_record, list_records, update_record
+from .oauth import OAuthServer
 from .responses import error_response, json_response
 from .routing import COLLECTIONS, ApiTarget, resolve
 from .store import SimulatorStore
@@ -34,7 +35,9 @@ class Simulator:
     `api_keys` / `access_tokens`: None accepts any non-empty `x-api-key` / Bearer token, a set
     only those. `tenants` maps a credential's secret to that tenant's store; other credentials
     read `store`. `sdk_fields` adds the community SDK's fields to resources. `seed` drives
-    `jitter` and fault `rate`. Serve `app` in-process (httpx.ASGITransport) or on a port.
+    `jitter` and fault `rate`. `oauth` serves `/oauth/authorize` and `/oauth/token`; the access
+    tokens it issues open the API until they expire (401 after), whatever `access_tokens` says.
+    Serve `app` in-process (httpx.ASGITransport) or on a port.
     """
 
     def __init__(
@@ -46,12 +49,14 @@ class Simulator:
         sdk_fields: bool = True,
         tenants: Mapping[str, SimulatorStore] | None = None,
         seed: int = 0,
+        oauth: OAuthServer | None = None,
     ) -> None:
         self.store = store
         self.api_keys = api_keys
         self.access_tokens = access_tokens
         self.sdk_fields = sdk_fields
         self.tenants: Mapping[str, SimulatorStore] = tenants or {}
+        self.oauth = oauth
         self.latency = 0.0
         self.jitter = 0.0
         self.calls: Counter[str] = Counter()
@@ -61,9 +66,18 @@ class Simulator:
         # Not for security: a seeded generator makes jitter and fault rates reproducible.
         self._rng = random.Random(seed)  # noqa: S311
         self._faults = FaultBook(self._rng)
+        oauth_routes = []
+        if oauth is not None:
+            oauth_routes = [
+                Route("/oauth/authorize", oauth.authorize, methods=["GET"]),
+                Route("/oauth/token", oauth.token, methods=["POST"]),
+                Route("/_simulator/oauth", oauth.describe, methods=["GET"]),
+                Route("/_simulator/oauth/revoke", oauth.revoke_all, methods=["POST"]),
+            ]
         self.app = Starlette(
             routes=[
                 Route("/", self._describe, methods=["GET"]),
+                *oauth_routes,
                 Route("/api/{rest:path}", self._api, methods=ALL_METHODS),
                 Route("/{rest:path}", self._not_found, methods=ALL_METHODS),
             ]
@@ -144,6 +158,9 @@ class Simulator:
         if request.method not in allowed:
             return error_response(405, headers={"allow": ", ".join(allowed)})
         accepted = is_accepted(credential, api_keys=self.api_keys, access_tokens=self.access_tokens)
+        oauth = self.oauth
+        if credential is not None and oauth is not None and oauth.knows(credential.secret):
+            accepted = credential.kind == "bearer" and oauth.accepts(credential.secret)
         if credential is None or not accepted:
             return error_response(401)
         scope = Scope(

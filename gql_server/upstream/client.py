@@ -200,7 +200,7 @@ class FactorialClient:
         """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
-        headers = {"accept": "application/json", **credential.headers()}
+        headers = {"accept": "application/json", **(await credential.current_headers())}
         content = None
         if body is not None:
             headers["content-type"] = "application/json"
@@ -210,6 +210,7 @@ class FactorialClient:
         )
         route = route_of(path)
         attempt = 0
+        renewed = False
         while True:
             remaining = _remaining(deadline)
             if remaining > 0:
@@ -226,6 +227,13 @@ class FactorialClient:
             try:
                 return await self._attempt(request, route, credential, stats, remaining)
             except UpstreamError as error:
+                if isinstance(error, UpstreamUnauthenticated) and credential.tokens and not renewed:
+                    # A refreshed token refused (expired early, revoked): once with a new one.
+                    # A 401 did nothing upstream, so even a write is safe to send again.
+                    renewed = True
+                    await credential.tokens.rejected(_bearer_of(request))
+                    request.headers.update(await credential.current_headers())
+                    continue
                 if isinstance(error, UpstreamRateLimited) and error.retry_after is not None:
                     await self.throttle.pause(credential, error.retry_after)
                 delay = retry_delay(self.retry_policy, method, error, attempt, _remaining(deadline))
@@ -283,6 +291,11 @@ class FactorialClient:
                     )
             self.breaker.record_success()
             return body
+
+
+def _bearer_of(request: httpx.Request) -> str:
+    authorization: str = request.headers.get("authorization", "")
+    return authorization.partition(" ")[2]
 
 
 def _remaining(deadline: float | None) -> float:

@@ -5,9 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 CredentialKind = Literal["api_key", "bearer"]
+
+
+class AccessTokens(Protocol):
+    """Access tokens that change over time (the server-held OAuth credential)."""
+
+    async def access_token(self) -> str: ...
+
+    async def rejected(self, token: str) -> None:
+        """Factorial answered 401 to `token`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +30,24 @@ class Credential:
     kind: CredentialKind
     secret: str = field(repr=False, compare=False)
     fingerprint: str = field(init=False, repr=False)
+    tokens: AccessTokens | None = field(default=None, repr=False, compare=False)
+    """Set for a refreshed OAuth credential: the Bearer token is asked of it on each call,
+    and `secret` only names the credential (its fingerprint stays the same across tokens)."""
 
     def __post_init__(self) -> None:
         digest = hashlib.sha256(f"{self.kind}:{self.secret}".encode()).hexdigest()[:24]
         object.__setattr__(self, "fingerprint", digest)
+
+    @classmethod
+    def refreshed(cls, name: str, tokens: AccessTokens) -> Credential:
+        """An OAuth credential whose access token `tokens` keeps fresh; `name` is no secret."""
+        return cls("bearer", f"oauth:{name}", tokens)
+
+    async def current_headers(self) -> dict[str, str]:
+        """The headers that authenticate a call now (a refreshed token's latest)."""
+        if self.tokens is None:
+            return self.headers()
+        return {"authorization": f"Bearer {await self.tokens.access_token()}"}
 
     def headers(self) -> dict[str, str]:
         """The request headers that authenticate a call."""

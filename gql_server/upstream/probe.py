@@ -9,7 +9,12 @@ from typing import Any, Literal
 import httpx
 
 from .credentials import Credential
-from .errors import UpstreamBadResponse, UpstreamError, UpstreamRateLimited
+from .errors import (
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnauthenticated,
+)
 from .exchange import exchange
 
 Outcome = Literal["ok", "failed", "skipped"]
@@ -52,6 +57,16 @@ async def probe(http: httpx.AsyncClient, target: Target) -> list[Finding]:
     One call (a second only to tell an unknown API version from a wrong base URL), never
     retried, so the diagnosis is of what a request would meet right now.
     """
+    credential = target.credential
+    if credential is not None and credential.tokens is not None:
+        try:
+            await credential.current_headers()  # a refreshed credential's token, if it gets one
+        except UpstreamUnauthenticated as refused:
+            findings = _until(target, CREDENTIAL, refused.message, None)
+            findings[1] = Finding(VERSION, "skipped", "not known until a credential is accepted")
+            return findings
+        except UpstreamError as error:
+            return await _diagnose(http, target, error)
     started = time.perf_counter()
     try:
         body = await _list_schemas(http, target, target.api_version)
@@ -76,7 +91,7 @@ async def _list_schemas(http: httpx.AsyncClient, target: Target, version: str) -
     url = f"{target.base_url.rstrip('/')}/api/{version}/resources/{PROBE_PATH}?limit=1"
     headers = {"accept": "application/json"}
     if target.credential is not None:
-        headers.update(target.credential.headers())
+        headers.update(await target.credential.current_headers())
     request = http.build_request("GET", url, headers=headers)
     _, body = await exchange(http, request, seconds=target.timeout, max_bytes=MAX_BODY)
     return body

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -105,13 +105,23 @@ def gql_server(
 class Fleet:
     simulator: Running
     gateways: list[Running]
+    env: dict[str, str] = field(default_factory=dict)
+    """The gateways' environment, for starting another (`gql_server(..., env=fleet.env)`)."""
 
 
 @contextmanager
 def running_fleet(
-    redis_url: str | None, size: int = 3, resources: int = 20, **settings: str
+    redis_url: str | None,
+    size: int = 3,
+    resources: int = 20,
+    *,
+    simulate_args: tuple[str, ...] = (),
+    credential: Callable[[Running], dict[str, str]] | None = None,
+    **settings: str,
 ) -> Iterator[Fleet]:
-    """A simulator and `size` gateways on it, sharing `redis_url` (none: each on its own)."""
+    """A simulator (`simulate_args` added to its command) and `size` gateways on it, sharing
+    `redis_url` (none: each on its own). The gateways hold API_KEY, or the settings that
+    `credential` gives once the simulator answers."""
     with ExitStack() as stack:
         simulator = stack.enter_context(
             gql_server(
@@ -119,15 +129,17 @@ def running_fleet(
                 "simulate",
                 "--resources",
                 str(resources),
+                *simulate_args,
                 env=clean_env(),
                 ready_path=None,
             )
         )
+        held = {"FACTORIAL_API_KEY": API_KEY} if credential is None else credential(simulator)
         env = clean_env(
             FACTORIAL_BASE_URL=simulator.url,
-            FACTORIAL_API_KEY=API_KEY,
             GQL_LOG_FORMAT="json",
             GQL_FLEET_SIZE=str(size),
+            **held,
             **settings,
         )
         if redis_url is not None:
@@ -136,7 +148,7 @@ def running_fleet(
             stack.enter_context(gql_server(f"gateway{i}", "serve", env=env, ready_path="/readyz"))
             for i in range(size)
         ]
-        yield Fleet(simulator, gateways)
+        yield Fleet(simulator, gateways, env)
 
 
 @dataclass
