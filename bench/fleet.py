@@ -25,7 +25,7 @@ import orjson
 from . import processes
 from .data import Shape
 from .http1 import HTTPConnection, get_json
-from .load import Pool, Run
+from .load import closed_loop
 from .queries import NESTED, SMALL
 from .stats import Spread
 
@@ -47,28 +47,6 @@ class FleetPlan:
     wrk_connections: int = 32
 
 
-async def _round_robin(ports: list[int], body: bytes, clients: int, seconds: float) -> Run:
-    """`clients` closed-loop clients, client i on ports[i % len(ports)]."""
-    run = Run()
-    deadline = time.perf_counter() + seconds
-
-    async def client(port: int) -> None:
-        pool = Pool(port)
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            if await pool.post(body):
-                run.latencies_ms.append((time.perf_counter() - started) * 1000)
-            else:
-                run.errors += 1
-        await pool.close()
-
-    started = time.perf_counter()
-    tasks = (client(ports[i % len(ports)]) for i in range(clients))
-    await asyncio.wait_for(asyncio.gather(*tasks), seconds + 60)
-    run.elapsed = time.perf_counter() - started
-    return run
-
-
 async def _counted(sim: processes.Server) -> dict[str, Any]:
     """The simulator's counts since the last read, which resets them."""
     counted = await get_json(sim.port, "/_bench/calls")
@@ -88,12 +66,12 @@ async def _calls_per_request(
     body = orjson.dumps({"query": NESTED})
     runs: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
     for ports in sides.values():  # warm-up: documents parsed, connections open
-        await _round_robin(ports, body, 4, 1.0)
+        await closed_loop(ports, body, 4, 1.0)
     for repeat in range(plan.repeats):
         order = list(sides) if repeat % 2 == 0 else list(reversed(sides))
         for side in order:
             await _counted(sim)
-            run = await _round_robin(sides[side], body, plan.clients, plan.seconds)
+            run = await closed_loop(sides[side], body, plan.clients, plan.seconds)
             calls = sum((await _counted(sim))["calls"].values())
             summary = run.summary()
             summary["upstream_calls_per_request"] = calls / max(1, summary["requests"])

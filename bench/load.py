@@ -108,11 +108,12 @@ async def open_loop(port: int, body: bytes, rate: float, seconds: float) -> Run:
     return run
 
 
-async def closed_loop(port: int, body: bytes, clients: int, seconds: float) -> Run:
+async def closed_loop(ports: list[int], body: bytes, clients: int, seconds: float) -> Run:
+    """`clients` closed-loop clients, client i on ports[i % len(ports)]."""
     run = Run()
     deadline = time.perf_counter() + seconds
 
-    async def client() -> None:
+    async def client(port: int) -> None:
         pool = Pool(port)
         while time.perf_counter() < deadline:
             started = time.perf_counter()
@@ -123,7 +124,8 @@ async def closed_loop(port: int, body: bytes, clients: int, seconds: float) -> R
         await pool.close()
 
     started = time.perf_counter()
-    await asyncio.wait_for(asyncio.gather(*(client() for _ in range(clients))), seconds + 60)
+    tasks = (client(ports[i % len(ports)]) for i in range(clients))
+    await asyncio.wait_for(asyncio.gather(*tasks), seconds + 60)
     run.elapsed = time.perf_counter() - started
     return run
 
@@ -153,7 +155,7 @@ async def run_load(plan: LoadPlan, log: Callable[[str], None]) -> list[dict[str,
         latency = f"latency={plan.latency_ms / 1000}&jitter={plan.jitter_ms / 1000}"
         await get_json(sim.port, f"/_bench/latency?{latency}")
         for port in ports.values():  # warm-up
-            await closed_loop(port, body, 4, 1.0)
+            await closed_loop([port], body, 4, 1.0)
         for repeat in range(plan.repeats):
             for kind, amount in scenarios:
                 order = ["gateway", "direct"] if repeat % 2 == 0 else ["direct", "gateway"]
@@ -161,7 +163,7 @@ async def run_load(plan: LoadPlan, log: Callable[[str], None]) -> list[dict[str,
                     if kind == "rate":
                         run = await open_loop(ports[side], body, amount, plan.seconds)
                     else:
-                        run = await closed_loop(ports[side], body, int(amount), plan.seconds)
+                        run = await closed_loop([ports[side]], body, int(amount), plan.seconds)
                     summary = run.summary()
                     # Read (and reset, which keeps the simulator's log small) its call count.
                     counted = await get_json(sim.port, "/_bench/calls")
