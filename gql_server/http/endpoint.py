@@ -43,7 +43,7 @@ from ..graphql.rows import encode
 from ..loading.context import build_context
 from ..loading.journal import WriteJournal
 from ..telemetry.logs import REQUEST_ID
-from ..upstream import Credential, FactorialClient
+from ..upstream import Credential, FactorialClient, UpstreamStats
 from .access import NoRequestObserver, RequestObserver, record_request
 from .idempotency import (
     REPLAYED_HEADER,
@@ -61,7 +61,7 @@ logger = logging.getLogger("gql_server.endpoint")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 MAX_BODY_BYTES = 1024 * 1024
 # The price of a request refused before execution: every response reports one.
-NO_CALLS: dict[str, float | int] = {"calls": 0, "cached": 0, "retries": 0, "waitMs": 0.0}
+NO_CALLS: dict[str, float | int] = UpstreamStats().as_extension()
 
 __all__ = [
     "GRAPHQL_RESPONSE",

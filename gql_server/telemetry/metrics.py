@@ -1,4 +1,5 @@
-"""Prometheus metrics of one app: requests, errors by code, upstream calls and holds, breaker."""
+"""Prometheus metrics of one app: requests, errors by code, upstream calls and holds, breaker,
+the read cache."""
 
 from __future__ import annotations
 
@@ -77,9 +78,36 @@ class Metrics:
             "its own state); absent without GQL_REDIS_URL.",
             registry=self.registry,
         )
+        self.cache_lookups = Counter(
+            "gql_cache_lookups",
+            "GETs the read cache was asked for: hit, stale (answered, refreshed in the "
+            "background), miss, bypass (the request asked for fresh data, or is a mutation), "
+            "unavailable (Redis failed, or this process owes an invalidation).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.cache_invalidations = Counter(
+            "gql_cache_invalidations",
+            "Writes that expired what they may have changed from the read cache: done, or "
+            "owed (Redis failed; the process reads around the cache until it is back).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.cache_refreshes = Counter(
+            "gql_cache_refreshes",
+            "Background refreshes of stale read cache entries, by outcome (done, failed).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.cache_bytes = Gauge(
+            "gql_cache_bytes",
+            "Bytes the in-process read cache holds (0 with Redis, or with the cache off).",
+            registry=self.registry,
+        )
         self._calls: dict[tuple[str, str, str], Any] = {}
         self._latency: dict[str, Any] = {}
         self._statuses: dict[int, Any] = {}
+        self._lookups: dict[str, Any] = {}
 
     def watch_breaker(self, state: Callable[[], str]) -> None:
         """Read the breaker's state at every scrape."""
@@ -88,6 +116,10 @@ class Metrics:
     def watch_redis(self, up: Callable[[], bool]) -> None:
         """Read whether Redis answers at every scrape."""
         self.redis_up.set_function(lambda: 1.0 if up() else 0.0)
+
+    def watch_cache_bytes(self, size: Callable[[], int]) -> None:
+        """Read the in-process read cache's size at every scrape."""
+        self.cache_bytes.set_function(lambda: float(size()))
 
     # -- the upstream client's observer -----------------------------------------------------
 
@@ -108,6 +140,18 @@ class Metrics:
 
     def rate_limited(self, method: str, route: str, outcome: str) -> None:
         self.held.labels(method, route, outcome).inc()
+
+    def cache_lookup(self, outcome: str) -> None:
+        lookups = self._lookups.get(outcome)
+        if lookups is None:
+            lookups = self._lookups[outcome] = self.cache_lookups.labels(outcome)
+        lookups.inc()
+
+    def cache_invalidated(self, outcome: str) -> None:
+        self.cache_invalidations.labels(outcome).inc()
+
+    def cache_refreshed(self, outcome: str) -> None:
+        self.cache_refreshes.labels(outcome).inc()
 
     # -- the endpoint's observer ------------------------------------------------------------
 

@@ -13,15 +13,17 @@ import httpx
 import orjson
 
 from ..fleet import Flights, RateGovernor, SharedStore
+from ..fleet.cache import ReadCache
 from .breaker import CircuitBreaker
+from .cached_reads import CachedReads
 from .credentials import Credential
 from .errors import UpstreamError, UpstreamRateLimited, UpstreamTimeout, UpstreamUnauthenticated
 from .exchange import exchange
 from .failures import log_failure
-from .fleet_get import fleet_get
 from .limiter import ConcurrencyLimiter
 from .observer import CallObserver, NoObserver, route_of
 from .retry import RetryBudget, RetryPolicy, retry_delay
+from .shared_get import SharedGets
 from .sizes import CollectionSizes
 from .stats import UpstreamStats
 from .throttle import RateLimits, UpstreamThrottle
@@ -69,6 +71,7 @@ class FactorialClient:
         observer: CallObserver | None = None,
         governor: RateGovernor | None = None,
         flights: Flights | None = None,
+        cache: ReadCache | None = None,
     ) -> None:
         self.http = http
         self.api_version = api_version
@@ -92,7 +95,16 @@ class FactorialClient:
             self.options.max_concurrency_per_credential,
             self.options.max_queue_wait,
         )
-        self._in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = {}
+        # The read cache shared across requests (None: off), in front of the calls in flight.
+        self.cache = (
+            None if cache is None else CachedReads(cache, root=self.root, observer=self.observer)
+        )
+        self.gets = SharedGets(
+            self.send,
+            flights=flights,
+            cache=self.cache,
+            refresh_seconds=self.options.request_timeout,
+        )
         self._list_urls: dict[str, httpx.URL] = {}
         self.sizes = CollectionSizes()
         # Without a governor of the fleet's, this process holds the rates on its own.
@@ -130,12 +142,16 @@ class FactorialClient:
         stats: UpstreamStats,
         deadline: float | None = None,
         parse: Callable[[Any], Any] | None = None,
+        *,
+        fresh: bool = False,
     ) -> Any:
-        """A GET that joins an identical one already in flight for the same credential.
+        """A GET answered from the read cache, or joined to an identical one already in
+        flight for the same credential, or made (`upstream/shared_get.py`).
 
         `query` is the query string as `encode_query` writes it. Concurrent requests asking
         Factorial the same question with the same credential share one upstream call;
         different credentials never share, so no caller can see an answer given to another.
+        `fresh` skips reading the cache: the answer is made or joined, and stored for others.
 
         `parse`, when given, turns the decoded body into what every sharer gets (the same
         object: it must not be changed), as soon as the body is decoded. Callers asking the
@@ -145,42 +161,15 @@ class FactorialClient:
         """
         if credential is None:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
-        key = (credential.fingerprint, path, query)
-        shared = self._in_flight.get(key)
-        if shared is None:
-            shared = asyncio.ensure_future(
-                self._get(path, query, credential, stats, deadline, parse)
-            )
-            self._in_flight[key] = shared
-            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
-            # Shielded: one caller giving up must not cancel the call for the others.
-            return await asyncio.shield(shared)
-        stats.shared_started()
-        try:
-            return await asyncio.shield(shared)
-        finally:
-            stats.shared_finished()
+        return await self.gets.get(path, query, credential, stats, deadline, parse, fresh)
 
-    async def _get(
-        self,
-        path: str,
-        query: str,
-        credential: Credential,
-        stats: UpstreamStats,
-        deadline: float | None,
-        parse: Callable[[Any], Any] | None,
-    ) -> Any:
-        """One process's call of a GET, joined to the fleet's identical one if any."""
-        body = await fleet_get(
-            self.flights,
-            credential.fingerprint,
-            path,
-            query,
-            stats,
-            deadline,
-            lambda: self.send("GET", path, credential, stats, query=query, deadline=deadline),
-        )
-        return body if parse is None else parse(body)
+    async def wrote(self, method: str, path: str) -> None:
+        """A write was made, or tried (a failed or timed-out one may still have changed
+        something): expire what it may have changed from the read cache, fleet-wide. Awaited
+        before the write's caller goes on, so a mutation answers only once it is done."""
+        if self.cache is not None:
+            # Shielded: a request cancelled meanwhile must not leave the write unannounced.
+            await asyncio.shield(self.cache.invalidate(method, path))
 
     async def send(
         self,

@@ -34,12 +34,17 @@ async def fleet_get(
     stats: UpstreamStats,
     deadline: float | None,
     call: Callable[[], Awaitable[Any]],
+    ticket: str = "",
 ) -> Any:
-    """The decoded body of one GET, made by `call` here unless another process makes it."""
+    """The decoded body of one GET, made by `call` here unless another process makes it.
+
+    `ticket` names the read cache's state the read began under (see shared_get.py): only
+    calls begun under the same one are joined."""
     seat = None
     if flights is not None and flights.store.shared:
+        name = (flight_name(path, query), ticket) if ticket else (flight_name(path, query),)
         try:
-            seat = await flights.board(fingerprint, flight_name(path, query))
+            seat = await flights.board(fingerprint, *name)
         except StoreDown:
             seat = None
     if seat is None or flights is None:

@@ -17,6 +17,16 @@ class CallObserver(Protocol):
     def rate_limited(self, method: str, route: str, outcome: str) -> None:
         """The rate governor held an attempt back: `outcome` is "delayed" or "refused"."""
 
+    def cache_lookup(self, outcome: str) -> None:
+        """The read cache was asked for a GET: "hit", "stale", "miss", "bypass" (the request
+        asked for fresh data) or "unavailable" (Redis failed, or an invalidation is owed)."""
+
+    def cache_invalidated(self, outcome: str) -> None:
+        """A write expired what it may have changed: "done", or "owed" until Redis is back."""
+
+    def cache_refreshed(self, outcome: str) -> None:
+        """A stale entry's background refresh ended: "done" or "failed"."""
+
 
 class NoObserver:
     def call_finished(self, method: str, route: str, outcome: str, seconds: float) -> None:
@@ -26,6 +36,15 @@ class NoObserver:
         return None
 
     def rate_limited(self, method: str, route: str, outcome: str) -> None:
+        return None
+
+    def cache_lookup(self, outcome: str) -> None:
+        return None
+
+    def cache_invalidated(self, outcome: str) -> None:
+        return None
+
+    def cache_refreshed(self, outcome: str) -> None:
         return None
 
 

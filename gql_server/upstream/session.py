@@ -50,6 +50,9 @@ class UpstreamSession:
     stats: UpstreamStats = field(default_factory=UpstreamStats)
     deadline: float | None = None
     """A `time.monotonic()` instant after which no call or retry starts."""
+    fresh: bool = False
+    """Read nothing from the read cache shared across requests (what is read is still stored
+    there): the caller asked for fresh data, or is a mutation that must see what is."""
     writes: int = 0
     """Writes begun (POST, PUT, DELETE), whether or not they succeeded: after a failure,
     whether Factorial may have changed anything."""
@@ -77,6 +80,7 @@ class UpstreamSession:
             self.stats,
             self.deadline,
             parse=partial(decode_page, decode=collection.decode),
+            fresh=self.fresh,
         )
         return page
 
@@ -125,7 +129,7 @@ class UpstreamSession:
             body = await self._remembered(
                 path,
                 lambda: self.client.get_shared(
-                    path, "", self.credential, self.stats, self.deadline
+                    path, "", self.credential, self.stats, self.deadline, fresh=self.fresh
                 ),
             )
         except UpstreamNotFound:
@@ -134,43 +138,30 @@ class UpstreamSession:
 
     async def create(self, collection: Collection[R], fields: Mapping[str, Any]) -> R:
         """POST a new record; never retried, since Factorial's writes are not idempotent."""
-        self.writes += 1
-        body = await self.client.send(
-            "POST",
-            collection.path,
-            self.credential,
-            self.stats,
-            body=fields,
-            deadline=self.deadline,
-        )
-        return collection.decode(body)
+        return collection.decode(await self._write("POST", collection.path, fields))
 
     async def update(
         self, collection: Collection[R], record_id: str, fields: Mapping[str, Any]
     ) -> R:
         """PUT changes to one record; never retried, like every write."""
-        self.writes += 1
-        body = await self.client.send(
-            "PUT",
-            f"{collection.path}/{record_id}",
-            self.credential,
-            self.stats,
-            body=fields,
-            deadline=self.deadline,
-        )
+        body = await self._write("PUT", f"{collection.path}/{record_id}", fields)
         return collection.decode(body)
 
     async def delete(self, collection: Collection[Any], record_id: str) -> None:
         """DELETE one record; never retried, like every write. Whatever body Factorial sends
         back (the record, or nothing) is not needed."""
+        await self._write("DELETE", f"{collection.path}/{record_id}")
+
+    async def _write(self, method: str, path: str, fields: Mapping[str, Any] | None = None) -> Any:
+        """Every write of the server: made once, then (whatever its outcome) announced to the
+        read cache, which expires what it may have changed before the caller goes on."""
         self.writes += 1
-        await self.client.send(
-            "DELETE",
-            f"{collection.path}/{record_id}",
-            self.credential,
-            self.stats,
-            deadline=self.deadline,
-        )
+        try:
+            return await self.client.send(
+                method, path, self.credential, self.stats, body=fields, deadline=self.deadline
+            )
+        finally:
+            await self.client.wrote(method, path)
 
     def known_size(self, collection: Collection[Any]) -> int | None:
         """The whole collection's size last seen with this credential, if any."""

@@ -11,12 +11,15 @@ class UpstreamStats:
     """Counters for one request; the client updates them, the response reports them.
 
     `wait_seconds` is wall-clock time during which at least one upstream call was in flight,
-    so concurrent calls are not counted twice.
+    so concurrent calls are not counted twice. `cache_hits` are GETs answered by the read
+    cache shared across requests, `cache_stale` those of them past their fresh time.
     """
 
     calls: int = 0
     cached: int = 0
     retries: int = 0
+    cache_hits: int = 0
+    cache_stale: int = 0
     wait_seconds: float = 0.0
     _in_flight: int = field(default=0, repr=False)
     _busy_since: float = field(default=0.0, repr=False)
@@ -30,6 +33,12 @@ class UpstreamStats:
         """This request begins waiting on an identical call another request made."""
         self.cached += 1
         self._wait_started()
+
+    def cache_hit(self, *, stale: bool) -> None:
+        """A GET was answered by the read cache, without a call."""
+        self.cache_hits += 1
+        if stale:
+            self.cache_stale += 1
 
     def held_started(self) -> None:
         """This request begins waiting for a slot the rate governor gave it."""
@@ -72,4 +81,6 @@ class UpstreamStats:
             "cached": self.cached,
             "retries": self.retries,
             "waitMs": round(self.wait_seconds * 1000, 3),
+            "cacheHits": self.cache_hits,
+            "cacheStale": self.cache_stale,
         }

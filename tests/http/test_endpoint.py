@@ -149,7 +149,14 @@ async def test_refusals_carry_the_price_of_nothing(
     answer = response.json()
     assert answer["errors"][0]["extensions"]["code"] == code
     assert answer["extensions"] == {
-        "upstream": {"calls": 0, "cached": 0, "retries": 0, "waitMs": 0.0}
+        "upstream": {
+            "calls": 0,
+            "cached": 0,
+            "retries": 0,
+            "waitMs": 0.0,
+            "cacheHits": 0,
+            "cacheStale": 0,
+        }
     }
     assert gateway.sim.calls == {}
 
