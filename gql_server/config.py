@@ -197,6 +197,24 @@ class Settings(BaseSettings):
         description="Seconds a mutation's Idempotency-Key is remembered, with its answer.",
     )
 
+    # The read cache shared across requests (README, Caching).
+    gql_cache_ttl: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds an upstream GET's answer is served to later requests with the "
+        "same credential; 0 turns the read cache off.",
+    )
+    gql_cache_stale: float = Field(
+        default=0.0,
+        ge=0,
+        description="Seconds more an expired answer is served at once while one refresh runs.",
+    )
+    gql_cache_max_mb: int = Field(
+        default=64,
+        ge=1,
+        description="Megabytes the read cache keeps in each process (without GQL_REDIS_URL).",
+    )
+
     # A fleet of processes sharing state through Redis.
     gql_redis_url: SecretStr | None = Field(
         default=None,
@@ -269,6 +287,12 @@ class Settings(BaseSettings):
                 else ("FACTORIAL_OAUTH_CLIENT_SECRET", "FACTORIAL_OAUTH_CLIENT_ID")
             )
             raise ConfigError.of(missing, f"{present} is set: set {missing} too")
+        if self.gql_cache_stale > 0 and self.gql_cache_ttl == 0:
+            raise ConfigError.of(
+                "GQL_CACHE_STALE",
+                "stale answers are those past GQL_CACHE_TTL, which is 0 (the read cache is "
+                "off): set GQL_CACHE_TTL too",
+            )
         if self.gql_persisted_queries == "registered" and self.gql_persisted_query_manifest is None:
             raise ConfigError.of(
                 "GQL_PERSISTED_QUERY_MANIFEST",

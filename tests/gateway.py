@@ -11,6 +11,7 @@ import httpx
 
 from gql_server.app import create_app
 from gql_server.config import Settings
+from gql_server.http.asgi import GatewayApp
 from gql_server.simulator import Simulator, SimulatorStore
 
 UPSTREAM_URL = "http://factorial.test"
@@ -23,6 +24,7 @@ class Gateway:
 
     http: httpx.AsyncClient
     sim: Simulator
+    app: GatewayApp | None = None
 
     async def post(
         self,
@@ -56,9 +58,13 @@ class Gateway:
 
 @asynccontextmanager
 async def open_gateway(
-    store_or_sim: SimulatorStore | Simulator, **settings: Any
+    store_or_sim: SimulatorStore | Simulator,
+    *,
+    upstream: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
+    **settings: Any,
 ) -> AsyncIterator[Gateway]:
-    """The gateway app (lifespan running) over a simulator, with a server-held API key."""
+    """The gateway app (lifespan running) over a simulator, with a server-held API key;
+    `upstream` wraps the transport to the simulator (to hold its answers back, say)."""
     sim = store_or_sim if isinstance(store_or_sim, Simulator) else Simulator(store_or_sim)
     values: dict[str, Any] = {
         "factorial_base_url": UPSTREAM_URL,
@@ -66,11 +72,14 @@ async def open_gateway(
         "gql_demo": False,
     }
     values.update(settings)
-    app = create_app(Settings(**values), transport=httpx.ASGITransport(app=sim.app))
+    to_simulator: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sim.app)
+    if upstream is not None:
+        to_simulator = upstream(to_simulator)
+    app = create_app(Settings(**values), transport=to_simulator)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
-            yield Gateway(http, sim)
+            yield Gateway(http, sim, app)
 
 
 def build_store(

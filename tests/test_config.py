@@ -84,3 +84,29 @@ def test_rates_are_read_and_a_wrong_one_names_its_variable(
             "or off (got 'lots')",
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable", "says"),
+    [
+        ({"GQL_CACHE_TTL": "-1"}, "GQL_CACHE_TTL", "greater than or equal to 0"),
+        ({"GQL_CACHE_TTL": "30", "GQL_CACHE_STALE": "-5"}, "GQL_CACHE_STALE", "greater than"),
+        ({"GQL_CACHE_STALE": "60"}, "GQL_CACHE_STALE", "set GQL_CACHE_TTL too"),
+        ({"GQL_CACHE_TTL": "30", "GQL_CACHE_MAX_MB": "0"}, "GQL_CACHE_MAX_MB", "greater than"),
+    ],
+)
+def test_a_read_cache_that_cannot_work_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], variable: str, says: str
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    [(named, what)] = error.value.problems
+    assert named == variable and says in what
+
+
+def test_the_read_cache_is_off_unless_given_a_time() -> None:
+    assert Settings().gql_cache_ttl == 0
+    settings = Settings(gql_cache_ttl=2.5, gql_cache_stale=30)
+    assert (settings.gql_cache_ttl, settings.gql_cache_stale) == (2.5, 30)

@@ -16,11 +16,13 @@ from starlette.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..fleet import RateGovernor, SharedStore
+from ..fleet.cache import LocalCache
 from ..http.asgi import GRAPHQL_PATH, GatewayApp
 from ..http.graphiql import ASSETS_PATH
 from ..http.security import cors_middleware
 from ..telemetry.metrics import Metrics
 from ..upstream import FactorialClient
+from .caching import describe_cache, read_cache
 from .parts import (
     ALL_METHODS,
     DEMO_BASE_URL,
@@ -59,6 +61,7 @@ def create_app(
         timeout=settings.gql_redis_timeout,
     )
     tokens = oauth_tokens(settings, base_url, store)
+    cache = read_cache(settings, store)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -80,11 +83,14 @@ def create_app(
                 observer=metrics,
                 governor=RateGovernor(store, fleet_size=settings.gql_fleet_size),
                 flights=fleet_flights(settings, store),
+                cache=cache,
             )
             if metrics is not None:
                 metrics.watch_breaker(lambda: client.breaker.state.value)
                 if store.shared:
                     metrics.watch_redis(lambda: store.up)
+                if isinstance(cache, LocalCache):
+                    metrics.watch_cache_bytes(lambda: cache.bytes)
             app.state.client = client
             if tokens is not None:
                 tokens.attach(http)
@@ -98,6 +104,7 @@ def create_app(
                 )
             logger.info("%s", describe_posture(settings))
             logger.info("%s", describe_fleet(settings))
+            logger.info("%s", describe_cache(settings))
             watcher = asyncio.create_task(store.watch()) if store.shared else None
             if settings.graphiql_enabled:
                 log_graphiql_assets(settings, assets_dir)
@@ -109,6 +116,8 @@ def create_app(
                 logger.info("shutting down: closing the upstream client")
                 if watcher is not None:
                     watcher.cancel()
+                if client.cache is not None:
+                    await client.cache.close()  # refreshes under way are not waited for
                 if client.flights is not None:
                     await client.flights.settle()  # hand over the answers still landing
                 await store.close()

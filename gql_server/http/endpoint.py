@@ -45,6 +45,7 @@ from ..loading.journal import WriteJournal
 from ..telemetry.logs import REQUEST_ID
 from ..upstream import Credential, FactorialClient, UpstreamStats
 from .access import NoRequestObserver, RequestObserver, record_request
+from .freshness import reads_fresh
 from .idempotency import (
     REPLAYED_HEADER,
     Idempotency,
@@ -315,7 +316,8 @@ class GraphQLEndpoint:
         journal: WriteJournal | None = None,
     ) -> Outcome:
         client: FactorialClient = request.app.state.client
-        context = build_context(client, credential, request_id, journal)
+        fresh = reads_fresh(request.headers, document, params.operation_name)
+        context = build_context(client, credential, request_id, journal, fresh=fresh)
         try:
             outcome = execute(
                 self.documents.schema,

@@ -48,6 +48,9 @@ CORS_HEADERS = (
     "x-apollo-operation-name",
     "apollographql-client-name",
     "apollographql-client-version",
+    # Asking for fresh data (README, Caching): neither is CORS-safelisted.
+    "cache-control",
+    "pragma",
 )
 
 

@@ -33,11 +33,14 @@ def build_context(
     credential: Credential | None,
     request_id: str,
     journal: WriteJournal | None = None,
+    *,
+    fresh: bool = False,
 ) -> Context:
-    """A fresh context acting as `credential`, with its own loaders and stats."""
+    """A fresh context acting as `credential`, with its own loaders and stats; with `fresh`,
+    its reads skip the read cache shared across requests."""
     stats = UpstreamStats()
     deadline = time.monotonic() + client.options.request_timeout
-    session = UpstreamSession(client, credential, stats, deadline)
+    session = UpstreamSession(client, credential, stats, deadline, fresh=fresh)
     return Context(
         session=session,
         loaders=create_loaders(session),
