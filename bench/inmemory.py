@@ -78,6 +78,8 @@ class MemoryClient(FactorialClient):
         stats: UpstreamStats,
         deadline: float | None = None,
         parse: Callable[[Any], Any] | None = None,
+        *,
+        fresh: bool = False,
     ) -> Any:
         url = self.url(path, query)
         key = str(url)
