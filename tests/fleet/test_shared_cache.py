@@ -1,17 +1,26 @@
 """The read cache in the fleet's Redis: ages on Redis's clock, one refresh lock for the fleet,
-generations every process sees, and what an outage leaves behind."""
+generations every process sees, and what an outage leaves behind; then three gateway
+processes on one Redis, as a client sees them: answers, upstream calls, and keys."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
+import httpx
 import pytest
 
 from gql_server.fleet import SharedStore
 from gql_server.fleet.shared_cache import SharedCache
+from gql_server.simulator import Simulator
+from gql_server.upstream import Credential
 
+from ..gateway import Gateway, build_store, open_gateway
+from ..graphql.test_table import laptop_schema, slug_of, table_store
 from ..redis_server import RedisServer
+from ..upstream.test_cached_reads import HeldAnswers
 from .test_cache import fill
 
 
@@ -90,3 +99,254 @@ async def test_a_lost_generation_never_matches_an_old_entry(
     # Redis evicts (or loses) the generation: the entry must not be served under another.
     await shared.redis_store.call(lambda redis: redis.delete("gql:cache:generation:rows"))
     assert (await shared.lookup("rows", "a", read=True)).value is None
+
+
+# -- three gateway processes on one Redis -----------------------------------------------------
+
+SCHEMAS = "{ schemas(first: 50) { nodes { id name } } }"
+COLUMNS = "query($id: ID!) { schema(id: $id) { fields { id label options { label } } } }"
+ROWS = """query($employee: ID!) { resources(employeeIds: [$employee]) { nodes { id schemaId
+  values { nodes { id cells { fieldId raw } } } } } }"""
+CREATE_SCHEMA = "mutation($input: CreateSchemaInput!) { createSchema(input: $input) { id } }"
+CREATE_VALUE = "mutation($input: CreateValueInput!) { createValue(input: $input) { id } }"
+UPDATE_CELL = "mutation($input: UpdateCellInput!) { updateCell(input: $input) { raw } }"
+CREATE_FIELD = "mutation($input: CreateFieldInput!) { createField(input: $input) { id slug } }"
+CREATE_OPTION = "mutation($input: CreateOptionInput!) { createOption(input: $input) { id } }"
+DELETE_FIELD = "mutation($input: DeleteFieldInput!) { deleteField(input: $input) { id } }"
+
+
+@asynccontextmanager
+async def three_gateways(
+    sim: Simulator, redis_url: str, **settings: Any
+) -> AsyncIterator[tuple[Gateway, Gateway, Gateway]]:
+    """Three gateway apps, as three processes of a fleet: each its own client and store."""
+    options = {"gql_redis_url": redis_url, "gql_cache_ttl": 60, **settings}
+    async with (
+        open_gateway(sim, **options) as one,
+        open_gateway(sim, **options) as two,
+        open_gateway(sim, **options) as three,
+    ):
+        yield one, two, three
+
+
+def price(body: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in body, body["errors"]
+    upstream: dict[str, Any] = body["extensions"]["upstream"]
+    return upstream
+
+
+def names(body: dict[str, Any]) -> list[str]:
+    return [node["name"] for node in body["data"]["schemas"]["nodes"]]
+
+
+def client_of(gateway: Gateway) -> Any:
+    assert gateway.app is not None
+    return gateway.app.state.client
+
+
+async def test_a_query_answered_on_one_process_is_a_hit_on_the_others(
+    redis_server: RedisServer,
+) -> None:
+    sim = Simulator(build_store(schemas=2, resources=6, values_per_resource=2, employees=3))
+    nested = "{ schemas { nodes { name resources { nodes { values { nodes { id } } } } } } }"
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        first = await one.query(nested)
+        made = price(first)["calls"]
+        calls = dict(sim.calls)
+        for other in (two, three):
+            body = await other.query(nested)
+            assert body["data"] == first["data"]
+            assert (price(body)["calls"], price(body)["cacheHits"]) == (0, made)
+        assert dict(sim.calls) == calls
+
+
+async def test_every_mutation_on_one_process_is_read_on_another(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=1, employees=2)
+    laptops = laptop_schema(store)
+    sim = Simulator(store)
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+
+        async def read(query: str, **variables: str) -> dict[str, Any]:
+            body = await three.query(query, variables)
+            price(body)
+            return body
+
+        async def hit(query: str, **variables: str) -> None:
+            assert price(await three.query(query, variables))["calls"] == 0, query
+
+        def cells(body: dict[str, Any]) -> dict[str, dict[str, str]]:
+            return {
+                row["id"]: {cell["fieldId"]: cell["raw"] for cell in row["cells"]}
+                for resource in body["data"]["resources"]["nodes"]
+                for row in resource["values"]["nodes"]
+            }
+
+        def columns(body: dict[str, Any]) -> dict[str, list[str]]:
+            fields = body["data"]["schema"]["fields"]
+            return {f["label"]: [o["label"] for o in f["options"]] for f in fields}
+
+        # Every read cached on the third process (the first asking fills the cache for all).
+        for gateway in (one, three):
+            await gateway.query(SCHEMAS)
+            await gateway.query(COLUMNS, {"id": laptops})
+            await gateway.query(ROWS, {"employee": "5000"})
+        await hit(SCHEMAS)
+        await hit(COLUMNS, id=laptops)
+        await hit(ROWS, employee="5000")
+
+        created = {"input": {"name": "Parking", "companyId": "1", "hidden": False}}
+        await two.data(CREATE_SCHEMA, created)
+        assert "Parking" in names(await read(SCHEMAS))
+        await hit(ROWS, employee="5000")  # rows, resources and cells were not written
+
+        model = slug_of(store, "Model")
+        first_cell = [{"slug": model, "value": {"text": "Framework 13"}}]
+        row_input = {"schemaId": laptops, "employeeId": "5000", "cells": first_cell}
+        row = (await two.data(CREATE_VALUE, {"input": row_input}))["createValue"]["id"]
+        rows = cells(await read(ROWS, employee="5000"))
+        assert "Framework 13" in rows[row].values()
+        await hit(SCHEMAS)
+
+        change = {"valueId": row, "slug": model, "value": {"text": "Framework 16"}}
+        await two.data(UPDATE_CELL, {"input": change})
+        assert "Framework 16" in cells(await read(ROWS, employee="5000"))[row].values()
+        await hit(SCHEMAS)
+        await hit(COLUMNS, id=laptops)  # a cell leaves the columns cached
+
+        column = {"schemaId": laptops, "label": "Dock", "type": "SINGLE_CHOICE", "options": ["A"]}
+        dock = (await two.data(CREATE_FIELD, {"input": column}))["createField"]
+        assert columns(await read(COLUMNS, id=laptops))["Dock"] == ["A"]
+        await hit(SCHEMAS)
+
+        await two.data(CREATE_OPTION, {"input": {"fieldId": dock["id"], "label": "B"}})
+        assert columns(await read(COLUMNS, id=laptops))["Dock"] == ["A", "B"]
+
+        gone = {"schemaId": laptops, "slug": model}
+        await two.data(DELETE_FIELD, {"input": gone})
+        assert "Model" not in columns(await read(COLUMNS, id=laptops))
+        assert "Framework 16" not in cells(await read(ROWS, employee="5000"))[row].values()
+        await hit(SCHEMAS)
+
+
+async def test_a_read_begun_before_a_write_is_neither_joined_nor_served_after_it(
+    redis_server: RedisServer,
+) -> None:
+    store = build_store(schemas=2)
+    held: list[HeldAnswers] = []
+
+    def hold(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        held.append(HeldAnswers(inner))
+        return held[-1]
+
+    sim = Simulator(store)
+    options = {"gql_redis_url": redis_server.url, "gql_cache_ttl": 60}
+    async with (
+        open_gateway(sim, upstream=hold, **options) as one,
+        open_gateway(sim, **options) as two,
+        open_gateway(sim, **options) as three,
+    ):
+        before = names(await one.query(SCHEMAS, headers={"cache-control": "no-cache"}))
+        await client_of(one).flights.settle()  # its flight is over: the next one calls
+        hand = held[0]
+        hand.hold = "custom_resources/schemas"
+        racing = asyncio.create_task(one.query(SCHEMAS, headers={"cache-control": "no-cache"}))
+        await hand.holding.wait()  # Factorial answered process one before the write
+        created = {"input": {"name": "Parking", "companyId": "1", "hidden": False}}
+        await two.data(CREATE_SCHEMA, created)
+        # Process one's call is still on its way: process three must not wait for it.
+        after = await asyncio.wait_for(three.query(SCHEMAS), 3)
+        assert names(after) == [*before, "Parking"]
+        hand.release.set()
+        assert names(await racing) == before
+        await client_of(one).flights.settle()
+        for gateway in (one, two, three):
+            body = await gateway.query(SCHEMAS)
+            assert names(body) == [*before, "Parking"]
+            assert price(body)["calls"] == 0
+
+
+async def test_a_stale_entry_is_refreshed_once_for_the_whole_fleet(
+    redis_server: RedisServer,
+) -> None:
+    store = build_store(schemas=2)
+    sim = Simulator(store)
+    async with three_gateways(
+        sim, redis_server.url, gql_cache_ttl=0.3, gql_cache_stale=30
+    ) as gateways:
+        before = names(await gateways[0].query(SCHEMAS))
+        store.add_schema(name="Made in Factorial's own UI")
+        await asyncio.sleep(0.35)
+        sim.reset_calls()
+        sim.latency = 0.2  # answers do not wait for the refresh
+        bodies = await asyncio.gather(*(gw.query(SCHEMAS) for gw in gateways * 3))
+        for body in bodies:
+            assert names(body) == before
+            assert (price(body)["calls"], price(body)["cacheStale"]) == (0, 1)
+        for gateway in gateways:
+            await client_of(gateway).cache.settle()
+        assert sim.calls == {"GET custom_resources/schemas": 1}
+        for gateway in gateways:
+            body = await gateway.query(SCHEMAS)
+            assert names(body) == [*before, "Made in Factorial's own UI"]
+            assert (price(body)["calls"], price(body)["cacheStale"]) == (0, 0)
+
+
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+async def test_redis_trouble_fails_open_and_leaves_no_entry_older_than_a_write(
+    redis_server: RedisServer, outage: str
+) -> None:
+    store = build_store(schemas=2)
+    sim = Simulator(store)
+    async with three_gateways(sim, redis_server.url, gql_redis_timeout=0.1) as (one, two, three):
+        before = names(await one.query(SCHEMAS))
+        assert price(await two.query(SCHEMAS))["calls"] == 0
+        if outage == "stopped":
+            redis_server.stop()
+        else:
+            redis_server.pause()
+        try:
+            for gateway in (one, one, three):
+                body = await gateway.query(SCHEMAS)
+                assert names(body) == before and price(body)["calls"] == 1  # failed open
+            created = {"input": {"name": "Parking", "companyId": "1", "hidden": False}}
+            assert (await two.data(CREATE_SCHEMA, created))["createSchema"]["id"]
+        finally:
+            if outage == "stopped":
+                redis_server.start()
+            else:
+                redis_server.resume()
+        await asyncio.wait_for(client_of(two).cache.cache.settle(), 5)
+        await asyncio.sleep(1.1)  # past the stores' pause after a failure: Redis is asked again
+        for gateway in (one, two, three):
+            body = await gateway.query(SCHEMAS)
+            assert names(body) == [*before, "Parking"]
+        # And the cache serves again.
+        assert price(await three.query(SCHEMAS))["calls"] == 0
+
+
+async def test_tenants_with_the_same_ids_share_no_entry_and_keys_hold_no_secret(
+    redis_server: RedisServer,
+) -> None:
+    secrets = {f"canary-key-{name}-4711": name for name in ("alpha", "beta", "gamma")}
+    stores = {secret: build_store(schemas=3, name_prefix=n) for secret, n in secrets.items()}
+    sim = Simulator(build_store(schemas=3, name_prefix="default"), tenants=stores)
+    async with three_gateways(sim, redis_server.url, factorial_api_key=None) as gateways:
+        for round_, gateway in enumerate(gateways):
+            for secret, tenant in secrets.items():
+                body = await gateway.query(SCHEMAS, headers={"x-api-key": secret})
+                assert [n.split()[0] for n in names(body)] == [tenant] * 3
+                assert price(body)["calls"] == (1 if round_ == 0 else 0)
+        reader = SharedStore(redis_server.url)
+        try:
+            keys: list[bytes] = await reader.call(lambda redis: redis.keys("*"))
+        finally:
+            await reader.close()
+    assert sim.calls["GET custom_resources/schemas"] == len(secrets)
+    entries = [key for key in keys if key.startswith(b"gql:cache:entry:")]
+    assert len(entries) == len(secrets)
+    for secret in secrets:
+        assert all(secret.encode() not in key for key in keys)
+        fingerprint = Credential("api_key", secret).fingerprint.encode()
+        assert sum(fingerprint in key for key in entries) == 1
