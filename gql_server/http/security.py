@@ -48,6 +48,7 @@ CORS_HEADERS = (
     "x-apollo-operation-name",
     "apollographql-client-name",
     "apollographql-client-version",
+    "idempotency-key",
     # Asking for fresh data (README, Caching): neither is CORS-safelisted.
     "cache-control",
     "pragma",

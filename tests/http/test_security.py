@@ -239,3 +239,19 @@ def test_the_start_up_log_states_the_posture() -> None:
     assert "CSRF prevention on, allowed hosts localhost,127.0.0.1,[::1]" in line
     line = describe_posture(Settings(gql_demo=True))
     assert "CSRF prevention off, allowed hosts *" in line
+
+
+async def test_browsers_may_send_an_idempotency_key_cross_origin() -> None:
+    async with open_gateway(build_store(), gql_cors_origins="https://app.example") as gw:
+        preflight = await gw.http.options(
+            "/graphql",
+            headers={
+                "origin": "https://app.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type, idempotency-key",
+            },
+        )
+        assert preflight.status_code == 200, preflight.text
+        assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+        answer = await gw.post(SMALL, headers={"origin": "https://app.example"})
+        assert "idempotent-replayed" in answer.headers["access-control-expose-headers"]
