@@ -116,8 +116,7 @@ def create_app(
                 logger.info("shutting down: closing the upstream client")
                 if watcher is not None:
                     watcher.cancel()
-                if client.cache is not None:
-                    await client.cache.close()  # refreshes under way are not waited for
+                await client.aclose()  # refreshes under way are not waited for
                 if client.flights is not None:
                     await client.flights.settle()  # hand over the answers still landing
                 await store.close()

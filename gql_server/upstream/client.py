@@ -163,6 +163,14 @@ class FactorialClient:
             raise UpstreamUnauthenticated("No Factorial credential was given.")
         return await self.gets.get(path, query, credential, stats, deadline, parse, fresh)
 
+    async def aclose(self) -> None:
+        """Stop the background work (the read cache's refreshes, and their calls) at
+        shutdown, after the requests in flight have finished; the shared httpx client is
+        its owner's to close."""
+        if self.cache is not None:
+            await self.cache.close()
+        await self.gets.close()
+
     async def wrote(self, method: str, path: str) -> None:
         """A write was made, or tried (a failed or timed-out one may still have changed
         something): expire what it may have changed from the read cache, fleet-wide. Awaited

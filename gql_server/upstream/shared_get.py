@@ -108,7 +108,7 @@ class SharedGets:
                 self._get(path, query, credential, stats, deadline, parse, ticket, token)
             )
             self._in_flight[key] = shared
-            shared.add_done_callback(lambda _: self._in_flight.pop(key, None))
+            shared.add_done_callback(lambda done: self._landed(key, done))
             # Shielded: one caller giving up must not cancel the call for the others.
             return await asyncio.shield(shared)
         stats.shared_started()
@@ -116,6 +116,22 @@ class SharedGets:
             return await asyncio.shield(shared)
         finally:
             stats.shared_finished()
+
+    async def close(self) -> None:
+        """Cancel the calls still in flight: at shutdown, once requests have finished, only
+        background refreshes can own one."""
+        calls = list(self._in_flight.values())
+        for call in calls:
+            call.cancel()
+        await asyncio.gather(*calls, return_exceptions=True)
+
+    def _landed(self, key: tuple[str, str, str, str], done: asyncio.Future[Any]) -> None:
+        """The call is over: later reads make their own. Its failure is its callers' to
+        raise; taken here too, so that a call every caller gave up on (a refresh cancelled
+        at shutdown) is not reported as an error nobody retrieved."""
+        self._in_flight.pop(key, None)
+        if not done.cancelled():
+            done.exception()
 
     async def _get(
         self,

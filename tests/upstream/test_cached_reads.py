@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
 import httpx
@@ -217,3 +218,17 @@ async def test_a_refresh_that_finds_the_record_gone_drops_it(store: SimulatorSto
         await gw.app.state.client.cache.settle()
         refused = await gw.query(one)
         assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_shutdown_does_not_wait_for_a_refresh_under_way(store: SimulatorStore) -> None:
+    async with open_gateway(store, gql_cache_ttl=0.2, gql_cache_stale=30) as gw:
+        await gw.query(SCHEMAS)
+        await asyncio.sleep(0.25)
+        gw.sim.latency = 5  # the refresh would take this long
+        assert upstream(await gw.query(SCHEMAS))["cacheStale"] == 1
+        assert gw.app is not None
+        cache = gw.app.state.client.cache
+        started = time.monotonic()
+    assert time.monotonic() - started < 2
+    await asyncio.wait_for(cache.settle(), 0.1)  # nothing left running
+    assert not gw.app.state.client.gets._in_flight
