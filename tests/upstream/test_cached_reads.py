@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gql_server.simulator import Simulator, SimulatorStore
+from gql_server.simulator import Fault, Simulator, SimulatorStore
 
 from ..gateway import Gateway, build_store, open_gateway
 from ..graphql.test_table import table_store
@@ -100,6 +100,19 @@ async def test_asking_for_fresh_data_reads_factorial_and_keeps_the_answer(
         after = await gw.query(SCHEMAS)  # and the fresh answer serves the next request
         assert names(after) == names(asked) and upstream(after)["calls"] == 0
         assert await metric(gw, "gql_cache_lookups_total", outcome="bypass") == 1
+
+
+async def test_the_cache_of_a_process_stays_within_its_megabytes(store: SimulatorStore) -> None:
+    async with open_gateway(store, gql_cache_ttl=30, gql_cache_max_mb=1) as gw:
+        # Answers of 300 kB each: four of them do not fit in a megabyte.
+        gw.sim.inject(Fault(route="custom_resources/schemas", body="huge", huge_bytes=300_000))
+        for first in range(1, 7):
+            await gw.query(f"{{ schemas(first: {first}) {{ nodes {{ id }} }} }}")
+            held = await metric(gw, "gql_cache_bytes")
+            assert 0 < held <= 1024 * 1024
+        # The latest answers are kept, the oldest went first.
+        assert upstream(await gw.query("{ schemas(first: 6) { nodes { id } } }"))["calls"] == 0
+        assert upstream(await gw.query("{ schemas(first: 1) { nodes { id } } }"))["calls"] == 1
 
 
 async def test_credentials_never_see_each_others_entries() -> None:
