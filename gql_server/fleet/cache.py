@@ -65,7 +65,6 @@ class ReadCache(Protocol):
     """Where entries live. No method raises: trouble with the store is a miss, a skipped
     store, or (for `bump`) an invalidation owed until the store is back."""
 
-    shared: bool
     fresh_seconds: float
     stale_seconds: float
 
@@ -102,8 +101,6 @@ class LocalCache:
     """Entries of this process, at most `max_bytes` of them (values, names, and a fixed
     overhead each), the least recently used dropped first. Generations are counters: one
     process, so a bump is never lost."""
-
-    shared = False
 
     def __init__(
         self,

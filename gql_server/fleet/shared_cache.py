@@ -98,8 +98,6 @@ class SharedCache:
     """Entries in the fleet's Redis, for `fresh_seconds` then `stale_seconds` more; a
     refresh lock lives `refresh_seconds`."""
 
-    shared = True
-
     def __init__(
         self,
         store: SharedStore,
