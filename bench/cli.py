@@ -22,7 +22,7 @@ from .memory import MemoryPlan
 from .overhead import OverheadPlan, run_overhead
 from .report import write
 
-SUITES = ("a", "b", "c", "d", "e", "profile")
+SUITES = ("a", "b", "c", "d", "e", "f", "profile")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 FULL: dict[str, Any] = {
@@ -48,6 +48,10 @@ FULL: dict[str, Any] = {
     "fleet_seconds": 6.0,
     "fleet_repeats": 3,
     "fleet_wrk_seconds": 10.0,
+    "cache_seconds": 10.0,
+    "cache_rounds": 5,
+    "cache_dashboard_seconds": 12.0,
+    "cache_repeats": 2,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -70,6 +74,10 @@ QUICK: dict[str, Any] = {
     "fleet_seconds": 3.0,
     "fleet_repeats": 2,
     "fleet_wrk_seconds": 5.0,
+    "cache_seconds": 4.0,
+    "cache_rounds": 3,
+    "cache_dashboard_seconds": 6.0,
+    "cache_repeats": 2,
 }
 
 
@@ -84,7 +92,7 @@ def _ints(text: str) -> tuple[int, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="small sizes and short runs (~2 min)")
-    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,profile")
+    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,f,profile")
     p.add_argument("--out", type=Path, help="results directory (default bench/results[/quick])")
     a = p.add_argument_group("(a) overhead")
     a.add_argument("--sizes", help="resources, comma-separated")
@@ -128,9 +136,18 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--fleet-wrk-seconds", type=float, help="seconds of each measured wrk run")
     e.add_argument("--fleet-wrk-connections", type=int, default=32)
-    f = p.add_argument_group("profiles")
-    f.add_argument("--profile-resources", type=int)
-    f.add_argument("--profile-requests", type=int)
+    f = p.add_argument_group("(f) shared read cache")
+    f.add_argument("--cache-seconds", type=float, help="seconds of the cached-query rounds")
+    f.add_argument("--cache-rounds", type=int, help="rounds of the cached query")
+    f.add_argument("--cache-latency", type=float, default=20.0, help="upstream latency, ms")
+    f.add_argument("--cache-dashboards", type=int, default=24, help="dashboards at once")
+    f.add_argument("--cache-dashboard-seconds", type=float, help="seconds of each load run")
+    f.add_argument("--cache-repeats", type=int, help="load runs per side, alternating")
+    f.add_argument("--cache-ttl", type=float, default=5.0, help="GQL_CACHE_TTL of the load")
+    f.add_argument("--cache-stale", type=float, default=5.0, help="GQL_CACHE_STALE of the load")
+    pr = p.add_argument_group("profiles")
+    pr.add_argument("--profile-resources", type=int)
+    pr.add_argument("--profile-requests", type=int)
     return p
 
 
@@ -228,6 +245,11 @@ def main(argv: list[str] | None = None) -> None:
             lambda: _run(_fleet(args, log)),
         ),
         (
+            "f",
+            "cache",
+            lambda: _run(_cache(args, log)),
+        ),
+        (
             "profile",
             "profiles",
             lambda: _run(_profiles(args.profile_resources, args.profile_requests, out, log)),
@@ -242,8 +264,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Suites (b), (d) and the profiles need the bench extra (Ariadne, pyinstrument), (e) needs
-# Debian's wrk and redis-server: imported only when they run, so that (a) and (c) work with
-# the gateway's own dependencies.
+# Debian's wrk and redis-server, (f) redis-server: imported only when they run, so that (a)
+# and (c) work with the gateway's own dependencies.
 
 
 def _engine(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
@@ -274,6 +296,22 @@ def _fleet(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[An
         wrk_connections=args.fleet_wrk_connections,
     )
     return run_fleet(plan, log)
+
+
+def _cache(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
+    from .cache import CachePlan, run_cache
+
+    plan = CachePlan(
+        latency_ms=args.cache_latency,
+        ttl=args.cache_ttl,
+        stale=args.cache_stale,
+        seconds=args.cache_seconds,
+        rounds=args.cache_rounds,
+        dashboards=args.cache_dashboards,
+        dashboard_seconds=args.cache_dashboard_seconds,
+        repeats=args.cache_repeats,
+    )
+    return run_cache(plan, log)
 
 
 def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:

@@ -155,6 +155,51 @@ def _fleet_tables(fleet: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _cache_tables(cache: dict[str, Any]) -> list[str]:
+    lines = []
+    overhead = cache.get("overhead") or {}
+    if overhead:
+        first = next(iter(overhead.values()))
+        lines += [
+            f"(i) The nested query ({first['resources']} resources, {first['latency_ms']:g} ms "
+            "upstream) asked again and again, the gateway keeping upstream answers "
+            "(`GQL_CACHE_TTL`) against the direct client, which has no cache; alternating "
+            "requests, per-round ratios:",
+            "",
+            "| cache store | gateway p50 ms | direct p50 ms | p50 ratio | upstream calls "
+            "while measured (the direct client's) |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for store, point in overhead.items():
+            lines.append(
+                f"| {store} | {point['gateway_ms']['p50']:.2f} | "
+                f"{point['direct_ms']['p50']:.2f} | {_s(point['p50_ratio'], 3)} | "
+                f"{point['measured_upstream_calls']} ({point['measured_direct_calls']}) |"
+            )
+        lines.append("")
+    dashboards = cache.get("dashboards")
+    if dashboards:
+        lines += [
+            f"(ii) {dashboards['dashboards']} dashboards on 3 gateways sharing one Redis, each "
+            "loading a page of four queries (the nested table, the schema list, a resource by "
+            f"id, the rows of three employees) about every {dashboards['think_seconds']:g} s "
+            f"for {dashboards['seconds']:g} s, one page in {dashboards['write_every_pages']} "
+            f"also creating a schema; {dashboards['latency_ms']:g} ms upstream; cache "
+            f"`GQL_CACHE_TTL={dashboards['ttl']:g}`, `GQL_CACHE_STALE={dashboards['stale']:g}`:",
+            "",
+            "| cache | requests | upstream calls/request | page p50 ms | errors |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for side, runs in dashboards["runs"].items():
+            requests = sum(int(r["requests"]) for r in runs)
+            per = Spread.of([r["upstream_calls_per_request"] for r in runs])
+            page = Spread.of([r["page_p50_ms"] for r in runs])
+            errors = sum(int(r["errors"]) for r in runs)
+            lines.append(f"| {side} | {requests} | {per.text(3)} | {page.text(1)} | {errors} |")
+        lines += ["", f"Calls per request, cache on over off: **{_s(dashboards['ratio'], 3)}**"]
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     run = results["run"]
     lines = [
@@ -204,6 +249,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", "## (d) Memory", "", *_memory_tables(results["memory"])]
     if results.get("fleet"):
         lines += ["", "## (e) Fleet", "", *_fleet_tables(results["fleet"])]
+    if results.get("cache"):
+        lines += ["", "## (f) Shared read cache", "", *_cache_tables(results["cache"])]
     if results.get("profiles"):
         lines += ["", "## Profiles", ""]
         for name, summary in results["profiles"].items():

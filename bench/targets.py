@@ -115,6 +115,15 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
             )
         )
     found += _fleet_verdicts(results.get("fleet") or {})
+    for store, point in ((results.get("cache") or {}).get("overhead") or {}).items():
+        found.append(
+            Verdict(
+                f"(f) repeated nested query, cache on ({store}), p50 vs direct, "
+                f"{point['latency_ms']:g} ms",
+                0.2,
+                Spread(**point["p50_ratio"]),
+            )
+        )
     return found
 
 

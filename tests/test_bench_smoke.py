@@ -74,3 +74,33 @@ def test_fleet_suite_counts_calls_posts_and_workers(tmp_path: Path) -> None:
         [run] = runs
         assert run["rps"] > 0 and run["non_2xx"] == 0 and run["socket_errors"] == 0
     assert "## (e) Fleet" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_cache_suite_measures_the_cached_query_and_the_dashboards(tmp_path: Path) -> None:
+    if shutil.which("redis-server") is None:
+        reason = "redis-server is not installed (Debian's package; .ci/run installs it)"
+        if os.environ.get("GQL_REQUIRE_E2E") == "1":
+            pytest.fail(f"{reason}, and GQL_REQUIRE_E2E=1 requires it")
+        pytest.skip(reason)
+    main(
+        [
+            "--only=f",
+            "--cache-seconds=0.5",
+            "--cache-rounds=2",
+            "--cache-latency=5",
+            "--cache-dashboards=4",
+            "--cache-dashboard-seconds=2",
+            "--cache-repeats=1",
+            f"--out={tmp_path}",
+        ]
+    )
+    cache = json.loads((tmp_path / "results.json").read_text())["cache"]
+    for point in cache["overhead"].values():
+        # Cold, the gateway made the direct client's calls; warm, it made none of its own.
+        assert point["cold_upstream_calls"] == 3
+        assert point["measured_upstream_calls"] == point["measured_direct_calls"] > 0
+    runs = cache["dashboards"]["runs"]
+    [off], [on] = runs["off"], runs["on"]
+    assert off["errors"] == on["errors"] == 0 and off["requests"] > 0 and on["requests"] > 0
+    assert on["upstream_calls_per_request"] < off["upstream_calls_per_request"]
+    assert "## (f) Shared read cache" in (tmp_path / "RESULTS.md").read_text()

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(check())
         elif command == "simulate":
             configure_logging("text")
-            simulate(args.host, args.port, args.resources, args.oauth_access_seconds)
+            simulate(args.host, args.port, args.resources, args.oauth_access_seconds, args.tenant)
         else:
             serve(
                 getattr(args, "host", args.top_host),

@@ -12,6 +12,8 @@ import uvicorn
 from ..config import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..config import Settings
     from ..upstream.probe import Finding
 
@@ -89,7 +91,13 @@ async def _probe(settings: Settings) -> list[Finding]:
             await store.close()
 
 
-def simulate(host: str, port: int, resources: int, access_seconds: int = 7200) -> None:
+def simulate(
+    host: str,
+    port: int,
+    resources: int,
+    access_seconds: int = 7200,
+    tenants: Sequence[str] = (),
+) -> None:
     from ..simulator import (
         DEMO_CLIENT_ID,
         DEMO_CLIENT_SECRET,
@@ -99,13 +107,20 @@ def simulate(host: str, port: int, resources: int, access_seconds: int = 7200) -
     )
 
     oauth = OAuthServer(access_seconds=access_seconds)
-    simulator = Simulator(build_demo_store(resources=resources), oauth=oauth)
+    # Each tenant's company starts its ids where the default one does: the same ids name
+    # different records, so an answer crossing tenants cannot go unnoticed.
+    companies = {
+        key: build_demo_store(resources=resources, seed=n, company_id=n + 1)
+        for n, key in enumerate(dict.fromkeys(tenants), start=1)
+    }
+    simulator = Simulator(build_demo_store(resources=resources), oauth=oauth, tenants=companies)
     print(
         f"gql-server: Factorial simulator on http://{host}:{port}/api/<version>/resources/"
         "custom_resources/..., any x-api-key or Bearer token accepted; OAuth at "
         f"http://{host}:{port}/oauth/authorize and /oauth/token with client id "
         f"{DEMO_CLIENT_ID} and secret {DEMO_CLIENT_SECRET} (access tokens live "
-        f"{access_seconds} s)",
+        f"{access_seconds} s)"
+        + (f"; {len(companies)} tenant companies of their own" if companies else ""),
         flush=True,
     )
     uvicorn.run(simulator.app, host=host, port=port, log_config=None, access_log=False)

@@ -132,6 +132,15 @@ def _add_simulate(commands: Commands) -> None:
         help="lifetime of the OAuth access tokens it issues; each refresh revokes the "
         "refresh token used (default: %(default)s)",
     )
+    simulate.add_argument(
+        "--tenant",
+        metavar="KEY",
+        action="append",
+        default=[],
+        help="answer this x-api-key from a company of its own: demo data of another seed, "
+        "with the same ids as every other company's, for trying tenant isolation; "
+        "repeatable (other keys share the default company)",
+    )
 
 
 def _add_oauth(commands: Commands) -> None:
