@@ -171,7 +171,14 @@ def test_reads_after_writes_on_other_replicas_see_the_writes(
         owner = next(
             r for r in schema["resources"]["nodes"] if r["attachableId"] and r["values"]["nodes"]
         )
-        columns = {x["fieldId"] for x in owner["values"]["nodes"][0]["cells"]}
+        # The first demo table's required columns are all text.
+        required = [
+            str(f.id)
+            for f in (one.store.fields[rf.field_id] for rf in one.store.resource_fields.values()
+                      if rf.schema_id == int(schema["id"]))
+            if f.required
+        ]  # fmt: skip
+        assert required and all(one.store.fields[int(f)].field_type == "text" for f in required)
         assert post(http, b, one, TABLE, {})["extensions"]["upstream"]["calls"] == 0
         created = post(
             http,
@@ -182,11 +189,7 @@ def test_reads_after_writes_on_other_replicas_see_the_writes(
                 "input": {
                     "schemaId": schema["id"],
                     "employeeId": owner["attachableId"],
-                    "cells": [
-                        {"fieldId": f, "value": {"text": "new row"}}
-                        for f in sorted(columns)
-                        if one.store.fields[int(f)].field_type == "text"
-                    ][:1],
+                    "cells": [{"fieldId": f, "value": {"text": "new row"}} for f in required],
                 }
             },
         )["data"]["createValue"]
@@ -247,7 +250,7 @@ def test_ten_thousand_mixed_requests_by_three_tenants_never_cross(
                         seen = post(http, following, company, ROW, {"id": row})["data"]["value"]
                         company.check_row(seen, f"read after write {n}")
                         assert {c["fieldId"]: c["raw"] for c in seen["cells"]}[field_id] == text
-                    elif roll < 0.15:
+                    elif roll < 0.08:
                         kind = "table"
                         answer = post(http, gateway, company, TABLE, {})
                         for schema in answer["data"]["schemas"]["nodes"]:
@@ -256,7 +259,7 @@ def test_ten_thousand_mixed_requests_by_three_tenants_never_cross(
                                 for value in resource["values"]["nodes"]:
                                     assert value["resourceId"] == resource["id"]
                                     company.check_row(value, f"table {n}")
-                    elif roll < 0.30:
+                    elif roll < 0.25:
                         kind = "resource"
                         rid = rng.choice(resources)
                         answer = post(http, gateway, company, RESOURCE, {"id": rid})
@@ -287,7 +290,8 @@ def test_ten_thousand_mixed_requests_by_three_tenants_never_cross(
             assert not any(key in gateway.output() for key in TENANTS), gateway.name
     answered = sum(tally.kinds.values())
     assert answered == REQUESTS, tally.kinds
-    assert tally.kinds["write"] > 100 and tally.kinds["table"] > 500
-    # Most reads were answered from the shared cache, writes notwithstanding.
+    assert tally.kinds["write"] > 100 and tally.kinds["table"] > 200
+    # Many reads were answered from the shared cache, writes notwithstanding (each write
+    # expires the cells of every row it may touch, so a row read after one is read anew).
     reads = answered - tally.kinds["write"]
-    assert tally.cached > reads / 2, (tally.cached, reads)
+    assert tally.cached > reads / 3, (tally.cached, reads)
