@@ -6,8 +6,10 @@ GraphQL engine and the request path. Two paths, each the same for every contende
 
 - `asgi`: a POST through each one's ASGI app (the gateway's `create_app`; graphql-core in a
   one-route Starlette app with a document cache; `ariadne.asgi.GraphQL`), called directly;
-- `execute`: `graphql.execute` on each one's schema with a pre-parsed document and a fresh
-  context, and the data encoded as JSON: the engine alone (strawberry's types and the
+- `execute`: graphql-core's execution on each one's schema with a pre-parsed document and a
+  fresh context, and the data encoded as JSON (`experimental_execute_incrementally`, which is
+  what `graphql.execute` runs: the gateway's schema declares @defer and @stream, which
+  `execute` refuses to see): the engine alone (strawberry's types and the
   gateway's executor vs hand-attached resolvers on graphql-core's). Encoding is counted
   because the gateway's objects are rows that become JSON objects only then (rows.py).
 
@@ -24,7 +26,7 @@ from inspect import isawaitable
 from typing import Any
 
 import orjson
-from graphql import GraphQLSchema, execute, parse
+from graphql import GraphQLSchema, experimental_execute_incrementally, parse
 
 from gql_server.graphql import build_schema
 from gql_server.graphql.columns import ColumnExecutor
@@ -72,7 +74,9 @@ def _execute_request(
     document = parse(query)
 
     async def request() -> object:
-        outcome = execute(schema, document, context_value=context(), **options)
+        outcome = experimental_execute_incrementally(
+            schema, document, context_value=context(), **options
+        )
         result = await outcome if isawaitable(outcome) else outcome
         if result.errors:
             raise RuntimeError(str(result.errors[0]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -54,6 +55,15 @@ class Gateway:
         body = await self.query(query, variables)
         assert "errors" not in body, body["errors"]
         return body["data"]
+
+
+async def until(condition: Callable[[], bool], *, turns: int = 2000) -> None:
+    """Let the loop run until `condition` holds (it is a bug if it never does)."""
+    for _ in range(turns):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the condition never held")
 
 
 @asynccontextmanager

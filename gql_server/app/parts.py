@@ -16,6 +16,7 @@ from ..fleet import Flights, SharedStore, SharedVault
 from ..fleet.idempotency import IdempotencyRecords, LocalRecords, SharedRecords
 from ..graphql import build_schema
 from ..graphql.document import DocumentCache
+from ..graphql.incremental import IncrementalDeliveryOnQueriesOnly, StreamInitialCountIsACount
 from ..http.access import RequestObserver
 from ..http.budget import upstream_budget
 from ..http.endpoint import DEFAULT_CHECKS, EndpointOptions, GraphQLEndpoint
@@ -240,7 +241,7 @@ def create_endpoint(
     GraphiQL's page loads its assets from this server when `assets_dir` serves them, and
     automatic persisted queries are shared through `store` when it has a Redis."""
     schema = build_schema()._schema
-    rules = list(specified_rules)
+    rules = [*specified_rules, IncrementalDeliveryOnQueriesOnly, StreamInitialCountIsACount]
     if not settings.introspection_enabled:
         rules.append(NoSchemaIntrospectionCustomRule)
     hide_suggestions = not settings.field_suggestions_enabled

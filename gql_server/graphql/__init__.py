@@ -3,8 +3,8 @@
 Owns the GraphQL surface (`types`, `table`, `query`, `mutation`, `schema`), connections and
 listing, the error family (`errors`), the document cache (`document`), the cost estimate
 (`cost`) and execution: the column executor for queries (`columns`, `completion`, `positions`,
-`rows`, with the links' batch forms in `batched`) and graphql-core's for mutations
-(`execution`).
+`rows`, with the links' batch forms in `batched`), its incremental form for @defer and @stream
+(`incremental`), and graphql-core's for mutations (`execution`).
 
 May import `loading` and `upstream`; never `http` (contracts in pyproject.toml).
 """

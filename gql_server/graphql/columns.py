@@ -26,8 +26,11 @@ completed whole before nulls propagate, so every error inside a subtree that end
 reported, where graphql-core stops at the first one it meets (tests/graphql/test_columns.py
 states this exactly).
 
-Mutations (executed serially), @defer and @stream, operations that disable error propagation
-and middleware keep graphql-core's own execution.
+Mutations (executed serially), operations that disable error propagation and middleware keep
+graphql-core's own execution. @defer and @stream do not: `ColumnExecutor` answers whole,
+ignoring them (a client that accepts no parts), and its subclass in incremental/ leaves each
+deferred fragment and streamed list out of the payload it completes as units of a whole level,
+completed later by this same level loop.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ calls the operation can make:
   `resource.schema` under `schema.resources`) costs nothing: that parent is already loaded.
 
 Collection sizes are the last ones seen for the caller's credential, or an assumed size until
-one has been seen.
+one has been seen. @defer and @stream change when calls are made, not which (incremental/): a
+document is walked as if they were not there.
 """
 
 from __future__ import annotations

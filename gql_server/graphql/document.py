@@ -18,6 +18,7 @@ from graphql import (
 )
 
 from .errors import GatewayError, QueryTooComplex, code_of_graphql_error
+from .incremental.rules import uses_incremental_delivery
 from .input_errors import literal_field
 
 Parse = Callable[[str], DocumentNode]
@@ -64,6 +65,8 @@ class PreparedDocument:
 
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
+    incremental: bool = False
+    """Whether it writes @defer or @stream anywhere (then it may be answered in parts)."""
 
 
 class DocumentCache:
@@ -119,6 +122,6 @@ class DocumentCache:
                 field = literal_field(document, invalid)
                 if field is not None:
                     invalid.extensions = {**(invalid.extensions or {}), "field": field}
-        entry = PreparedDocument(document, tuple(errors))
+        entry = PreparedDocument(document, tuple(errors), uses_incremental_delivery(document))
         self._entries.put(query, entry)
         return entry

@@ -1,5 +1,6 @@
 """graphql-core's executor with a fast path for leaves read from records, and a faster
-awaitable check: pass both to `graphql.execute` (`executor_class=`, `is_awaitable=`).
+awaitable check: pass both to graphql-core's execution (`executor_class=`, `is_awaitable=`;
+`experimental_execute_incrementally`, since the schema declares @defer and @stream).
 
 Most fields of a response are leaves (ids, names) that `schema.plain_resolvers` reads with
 `getattr`. For each, graphql-core still builds a `GraphQLResolveInfo` (a 14-item tuple), calls
@@ -37,8 +38,9 @@ def is_awaitable(value: Any) -> TypeGuard[Any]:
 class GatewayExecutor(Executor[Any]):
     """The default executor, reading argument-less leaves of plain resolvers directly.
 
-    graphql-core's plain executor, not its incremental one: the schema declares neither
-    @defer nor @stream, so the incremental machinery (set up per request) would never run.
+    graphql-core's plain executor, not its incremental one, which completes each deferred
+    fragment object by object: mutations refuse @defer and @stream (incremental/rules.py),
+    and queries run on the column executor.
     """
 
     def execute_field(

@@ -91,6 +91,21 @@ class ItemOf(Where):
         return Path(self.lists.at(owner), index - starts[owner], None)
 
 
+class ItemsFrom(ItemOf):
+    """`ItemOf` for lists whose first `first` items were completed elsewhere: the remaining
+    items of streamed lists (incremental/), item k of a list being at index `first + k`."""
+
+    __slots__ = ("first",)
+
+    def __init__(self, lists: Where, lengths: list[int], first: int) -> None:
+        super().__init__(lists, lengths)
+        self.first = first
+
+    def at(self, index: int) -> Path:
+        path = super().at(index)
+        return Path(path.prev, self.first + path.key, None)  # type: ignore[operator]
+
+
 class Subset(Where):
     """Some positions of another column: position k is `base`'s position `indexes[k]`."""
 

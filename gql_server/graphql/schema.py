@@ -18,6 +18,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLField, GraphQLObjectType, GraphQLResolveInfo, get_named_type
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
@@ -32,8 +33,14 @@ PLAIN_SCALARS = frozenset({"ID", "String", "Int", "Float", "Boolean"})
 
 @cache
 def build_schema() -> strawberry.Schema:
-    """The one schema of this server (immutable, so built once per process)."""
-    schema = strawberry.Schema(query=Query, mutation=Mutation)
+    """The one schema of this server (immutable, so built once per process).
+
+    It declares @defer and @stream, so graphql-core validates their uses; queries run them on
+    the column executor (incremental/), and `graphql.execute` refuses the schema: execute it
+    with `experimental_execute_incrementally`.
+    """
+    config = StrawberryConfig(enable_experimental_incremental_execution=True)
+    schema = strawberry.Schema(query=Query, mutation=Mutation, config=config)
     plain_resolvers(schema)
     return schema
 

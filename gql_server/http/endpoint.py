@@ -4,7 +4,9 @@ A request goes through, in order: the Host allow-list and CSRF prevention (secur
 method and Accept negotiation, reading its parameters (request.py), its persisted query
 (persisted.py), parsing within the operation limits and validation (graphql/document.py with
 limits.py; both cached per document), the pre-execution checks (`GraphQLEndpoint.checks`), and
-only then execution. Everything before execution makes no upstream call.
+only then execution (answers.py). Everything before execution makes no upstream call. A query
+with @defer or @stream, for a client that accepts `multipart/mixed`, is answered in parts
+(multipart.py), logged and counted when its last part is sent.
 
 Status codes follow the GraphQL-over-HTTP spec: a request that is not well-formed HTTP/JSON is
 a 4xx whatever the client accepts; a well-formed request whose GraphQL fails before execution
@@ -20,7 +22,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from inspect import isawaitable
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -28,23 +30,21 @@ from graphql import (
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
-    execute,
     get_operation_ast,
 )
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ..fleet.idempotency import LocalRecords
-from ..graphql.columns import ColumnExecutor
 from ..graphql.document import DocumentCache
 from ..graphql.errors import GatewayError, format_error, request_error
-from ..graphql.execution import is_awaitable
 from ..graphql.rows import encode
-from ..loading.context import build_context
+from ..loading.context import Context, build_context
 from ..loading.journal import WriteJournal
 from ..telemetry.logs import REQUEST_ID
 from ..upstream import Credential, FactorialClient, UpstreamStats
 from .access import NoRequestObserver, RequestObserver, record_request
+from .answers import Outcome, answer_in_parts, answer_whole
 from .freshness import reads_fresh
 from .idempotency import (
     REPLAYED_HEADER,
@@ -53,6 +53,8 @@ from .idempotency import (
     encode_answer,
     read_key,
 )
+from .increments import IncrementalFormat
+from .multipart import MultipartResponse, incremental_format
 from .persisted import PersistedQueries
 from .request import JSON, GraphQLParams, HTTPError, RequestRefused, read_params
 from .security import check_csrf, check_host
@@ -153,17 +155,6 @@ def wants_graphiql(request: Request) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One operation's response body, and the status a refusal asks for (None: executed)."""
-
-    payload: dict[str, Any]
-    refused_status: int | None = None
-    headers: Mapping[str, str] | None = None
-    writes: int = 0
-    """Upstream writes begun while executing (whether or not they succeeded)."""
-
-
 class GraphQLEndpoint:
     """Executes GraphQL requests against the schema with a fresh context per request."""
 
@@ -197,6 +188,15 @@ class GraphQLEndpoint:
             response = await self._handle(request, request_id)
         finally:
             REQUEST_ID.reset(token)
+        if isinstance(response, MultipartResponse):
+            # Logged and counted when its last part is sent, with the whole request's time.
+            def finished(summary: dict[str, Any]) -> None:
+                request.state.graphql_payloads = [summary]
+                seconds = time.perf_counter() - started
+                record_request(self.observer, request, 200, request_id, seconds)
+
+            response.on_finish = finished
+            return response
         record_request(
             self.observer,
             request,
@@ -207,7 +207,13 @@ class GraphQLEndpoint:
         return response
 
     async def _handle(self, request: Request, request_id: str) -> Response:
-        media_type = choose_media_type(request.headers.get("accept", ""))
+        accept = request.headers.get("accept", "")
+        media_type = choose_media_type(accept)
+        parts = incremental_format(accept) if "multipart" in accept.lower() else None
+        if media_type is None and parts is not None:
+            # Only multipart/mixed is accepted: an answer in one part is sent as JSON, the
+            # GraphQL-over-HTTP spec's alternative to a 406.
+            media_type = JSON
         try:
             check_host(request.headers, self.options.allowed_hosts)
             if wants_graphiql(request) and self.options.graphiql_html is not None:
@@ -217,7 +223,11 @@ class GraphQLEndpoint:
             if request.method not in ("GET", "POST"):
                 raise HTTPError(405, "Use GET or POST.", {"allow": "GET, POST"})
             if media_type is None:
-                raise HTTPError(406, f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}.")
+                raise HTTPError(
+                    406,
+                    f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}"
+                    " (and multipart/mixed for @defer and @stream).",
+                )
             credential = Credential.from_headers(request.headers)
             if credential is None:
                 if self.options.csrf_prevention:
@@ -231,18 +241,21 @@ class GraphQLEndpoint:
             if isinstance(params, list):
                 if read_key(request.headers) is not None:
                     raise HTTPError(400, "An Idempotency-Key names one operation, not a batch.")
+                # A batch is answered in one JSON array: @defer and @stream are not honoured.
                 outcomes = await asyncio.gather(
                     *(self.run(request, p, credential, request_id) for p in params)
                 )
                 payloads = [o.payload for o in outcomes]
                 request.state.graphql_payloads = payloads
                 return _respond(payloads, 200, media_type, request_id)
-            outcome = await self.run(request, params, credential, request_id)
+            outcome = await self.run(request, params, credential, request_id, parts)
         except HTTPError as error:
             logger.info("request refused: %s", error.message, extra={"request_id": request_id})
             payload = self._unpriced({"errors": [request_error("BAD_REQUEST", error.message)]})
             request.state.graphql_payloads = [payload]
             return _respond(payload, error.status, media_type or JSON, request_id, error.headers)
+        if outcome.parts is not None:
+            return MultipartResponse(outcome.parts, {"x-request-id": request_id})
         status = 200
         if outcome.refused_status is not None and media_type == GRAPHQL_RESPONSE:
             status = outcome.refused_status
@@ -255,8 +268,10 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         credential: Credential | None,
         request_id: str,
+        parts: IncrementalFormat | None = None,
     ) -> Outcome:
-        """One operation: its document, the checks, then execution."""
+        """One operation: its document, the checks, then execution (in `parts` when the
+        client accepts them and the query uses @defer or @stream)."""
         try:
             resolved = await self.persisted.resolve(params)
             prepared = self.documents.prepare(resolved.query)
@@ -288,7 +303,11 @@ class GraphQLEndpoint:
             payload = {"errors": [format_error(error, request_id)]}
             return Outcome(self._unpriced(payload), status)
         if lease is None:
-            return await self.execute(request, params, prepared.document, credential, request_id)
+            if not prepared.incremental or operation.operation != OperationType.QUERY:
+                parts = None
+            return await self.execute(
+                request, params, prepared.document, credential, request_id, parts=parts
+            )
         # An exception leaves the record to its lock's expiry: then a retry resumes from the
         # progress noted, never writing twice what was noted.
         outcome = await self.execute(
@@ -314,40 +333,29 @@ class GraphQLEndpoint:
         credential: Credential | None,
         request_id: str,
         journal: WriteJournal | None = None,
+        parts: IncrementalFormat | None = None,
     ) -> Outcome:
         client: FactorialClient = request.app.state.client
         fresh = reads_fresh(request.headers, document, params.operation_name)
         context = build_context(client, credential, request_id, journal, fresh=fresh)
-        try:
-            outcome = execute(
-                self.documents.schema,
-                document,
-                context_value=context,
-                variable_values=params.variables,
-                operation_name=params.operation_name,
-                hide_suggestions=self.options.hide_suggestions,
-                executor_class=ColumnExecutor,
-                is_awaitable=is_awaitable,
+        price = partial(_price, request, context) if self.options.report_cost else None
+        schema, hide = self.documents.schema, self.options.hide_suggestions
+        if parts is not None:
+            return await answer_in_parts(
+                schema, document, params, context, parts, hide_suggestions=hide, price=price
             )
-            executed = isawaitable(outcome)
-            result = await outcome if isawaitable(outcome) else outcome
-        finally:
-            context.close()
-        # A result that came back without awaiting and without data never executed: its
-        # variables could not be coerced. It is a request error, answered without `data`.
-        request_failed = not executed and result.data is None
-        payload: dict[str, Any] = {}
-        if result.errors:
-            payload["errors"] = [format_error(e, request_id) for e in result.errors]
-        if not request_failed:
-            payload["data"] = result.data
-        if self.options.report_cost:
-            price = context.stats.as_extension()
-            estimate = getattr(request.state, "upstream_estimate", None)
-            if estimate is not None:
-                price["estimated"] = estimate
-            payload["extensions"] = {"upstream": price}
-        return Outcome(payload, 400 if request_failed else None, writes=context.session.writes)
+        return await answer_whole(
+            schema, document, params, context, hide_suggestions=hide, price=price
+        )
+
+
+def _price(request: Request, context: Context) -> dict[str, Any]:
+    """The request's bill for `extensions.upstream`, with the estimate it was let in by."""
+    bill: dict[str, Any] = context.stats.as_extension()
+    estimate = getattr(request.state, "upstream_estimate", None)
+    if estimate is not None:
+        bill["estimated"] = estimate
+    return bill
 
 
 def _operation_names(request: Request) -> list[str]:

@@ -59,7 +59,12 @@ class UpstreamSession:
     _responses: dict[str | bytes, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     def close(self) -> None:
-        """Forget the request's responses: it is answered."""
+        """Forget the request's responses: it is answered, or its client has gone (a part
+        still to send after the first, incremental delivery). A call still pending is
+        cancelled for this request; one shared with other requests goes on for them
+        (`FactorialClient.get_shared`)."""
+        for pending in self._responses.values():
+            pending.cancel()
         self._responses.clear()
 
     def _remembered(self, key: str | bytes, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:

@@ -54,6 +54,7 @@ class SharedGets:
         self.cache = cache
         self.refresh_seconds = refresh_seconds
         self._in_flight: dict[tuple[str, str, str, str], asyncio.Future[Any]] = {}
+        self._waiting: dict[tuple[str, str, str, str], int] = {}  # callers of each call
 
     async def get(
         self,
@@ -109,13 +110,26 @@ class SharedGets:
             )
             self._in_flight[key] = shared
             shared.add_done_callback(lambda done: self._landed(key, done))
-            # Shielded: one caller giving up must not cancel the call for the others.
-            return await asyncio.shield(shared)
+            return await self._wait_for(key, shared)
         stats.shared_started()
+        try:
+            return await self._wait_for(key, shared)
+        finally:
+            stats.shared_finished()
+
+    async def _wait_for(self, key: tuple[str, str, str, str], shared: asyncio.Future[Any]) -> Any:
+        """The call's answer. Shielded: one caller giving up must not cancel the call for the
+        others; but when the last one gives up (its client gone), the call is cancelled, as
+        nobody here waits for it (a fleet's waiters then call themselves, as after a failed
+        call)."""
+        self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             return await asyncio.shield(shared)
         finally:
-            stats.shared_finished()
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                shared.cancel()  # nothing once it is done
 
     async def close(self) -> None:
         """Cancel the calls still in flight: at shutdown, once requests have finished, only

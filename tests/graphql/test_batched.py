@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import gql_server.http.endpoint
+import gql_server.http.answers
 from gql_server.graphql.execution import GatewayExecutor
 from gql_server.simulator import Fault, Simulator
 from gql_server.simulator.demo import build_demo_store
@@ -38,7 +38,7 @@ async def _run(query: str, fault: Fault | None, *, per_object: bool) -> tuple[An
     async with open_gateway(sim) as gateway:
         if per_object:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(gql_server.http.endpoint, "ColumnExecutor", GatewayExecutor)
+                patch.setattr(gql_server.http.answers, "ColumnExecutor", GatewayExecutor)
                 body = await gateway.query(query)
         else:
             body = await gateway.query(query)

@@ -25,7 +25,7 @@ from graphql import (
     get_named_type,
 )
 
-import gql_server.http.endpoint
+import gql_server.http.answers
 from gql_server.graphql import build_schema
 from gql_server.graphql.execution import GatewayExecutor
 from gql_server.simulator import Simulator
@@ -114,7 +114,7 @@ async def _answer(query: str, *, per_object: bool) -> tuple[dict[str, Any], int]
     async with open_gateway(sim) as gateway:
         with pytest.MonkeyPatch.context() as patch:
             if per_object:
-                patch.setattr(gql_server.http.endpoint, "ColumnExecutor", GatewayExecutor)
+                patch.setattr(gql_server.http.answers, "ColumnExecutor", GatewayExecutor)
             response = await gateway.post(query)
         body: dict[str, Any] = response.json()
         body.pop("extensions", None)

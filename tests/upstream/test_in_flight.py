@@ -9,7 +9,7 @@ import httpx
 from gql_server.simulator import Simulator
 from gql_server.upstream import SCHEMAS, Credential, FactorialClient, UpstreamSession
 
-from ..gateway import build_store, open_gateway
+from ..gateway import build_store, open_gateway, until
 
 QUERY = "{ schemas { nodes { id resources { totalCount } } } }"
 DISTINCT_URLS = 2  # the schemas page and the resources collection
@@ -57,3 +57,31 @@ async def test_a_shared_call_is_decoded_once_for_all_who_joined_it() -> None:
     assert sim.total_calls == 1
     assert all(page is pages[0] for page in pages)
     assert [r.name for r in pages[0].records] == ["Table 0", "Table 1", "Table 2"]
+
+
+async def test_a_shared_call_goes_on_while_one_caller_waits_and_stops_with_the_last() -> None:
+    """A caller giving up (its client gone) leaves the call to the others; when the last
+    one gives up, the call stops: nobody would read its answer."""
+    sim = Simulator(build_store(schemas=3))
+    sim.latency = 30
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sim.app)) as http:
+        client = FactorialClient(http, base_url="http://factorial.test", api_version="2026-10-01")
+        key = Credential("api_key", "k")
+        before = asyncio.all_tasks()
+        first, second = (
+            asyncio.ensure_future(UpstreamSession(client, key).list_page(SCHEMAS)) for _ in range(2)
+        )
+        await until(lambda: sim.total_calls > 0)
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not second.done()
+        running = {t.get_coro().__qualname__ for t in asyncio.all_tasks() - before}
+        assert "SharedGets._get" in running
+        second.cancel()
+        await asyncio.gather(second, return_exceptions=True)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert asyncio.all_tasks() - before == set()
+    assert sim.total_calls == 1
