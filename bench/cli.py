@@ -22,7 +22,7 @@ from .memory import MemoryPlan
 from .overhead import OverheadPlan, run_overhead
 from .report import write
 
-SUITES = ("a", "b", "c", "d", "e", "profile")
+SUITES = ("a", "b", "c", "d", "e", "g", "profile")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 FULL: dict[str, Any] = {
@@ -48,6 +48,8 @@ FULL: dict[str, Any] = {
     "fleet_seconds": 6.0,
     "fleet_repeats": 3,
     "fleet_wrk_seconds": 10.0,
+    "incremental_seconds": 20.0,
+    "incremental_rounds": 5,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -70,6 +72,8 @@ QUICK: dict[str, Any] = {
     "fleet_seconds": 3.0,
     "fleet_repeats": 2,
     "fleet_wrk_seconds": 5.0,
+    "incremental_seconds": 6.0,
+    "incremental_rounds": 3,
 }
 
 
@@ -84,7 +88,7 @@ def _ints(text: str) -> tuple[int, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="small sizes and short runs (~2 min)")
-    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,profile")
+    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,g,profile")
     p.add_argument("--out", type=Path, help="results directory (default bench/results[/quick])")
     a = p.add_argument_group("(a) overhead")
     a.add_argument("--sizes", help="resources, comma-separated")
@@ -128,9 +132,15 @@ def parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--fleet-wrk-seconds", type=float, help="seconds of each measured wrk run")
     e.add_argument("--fleet-wrk-connections", type=int, default=32)
-    f = p.add_argument_group("profiles")
-    f.add_argument("--profile-resources", type=int)
-    f.add_argument("--profile-requests", type=int)
+    g = p.add_argument_group("(g) incremental delivery")
+    g.add_argument("--incremental-rows", type=int, default=100, help="rows of the table")
+    g.add_argument("--incremental-columns", type=int, default=6, help="columns of the table")
+    g.add_argument("--incremental-latency", type=float, default=20.0, help="upstream ms")
+    g.add_argument("--incremental-seconds", type=float, help="seconds of all rounds")
+    g.add_argument("--incremental-rounds", type=int)
+    pr = p.add_argument_group("profiles")
+    pr.add_argument("--profile-resources", type=int)
+    pr.add_argument("--profile-requests", type=int)
     return p
 
 
@@ -228,6 +238,11 @@ def main(argv: list[str] | None = None) -> None:
             lambda: _run(_fleet(args, log)),
         ),
         (
+            "g",
+            "incremental",
+            lambda: _run(_incremental(args, log)),
+        ),
+        (
             "profile",
             "profiles",
             lambda: _run(_profiles(args.profile_resources, args.profile_requests, out, log)),
@@ -274,6 +289,19 @@ def _fleet(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[An
         wrk_connections=args.fleet_wrk_connections,
     )
     return run_fleet(plan, log)
+
+
+def _incremental(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
+    from .incremental import IncrementalPlan, run_incremental
+
+    plan = IncrementalPlan(
+        rows=args.incremental_rows,
+        columns=args.incremental_columns,
+        latency_ms=args.incremental_latency,
+        seconds=args.incremental_seconds,
+        rounds=args.incremental_rounds,
+    )
+    return run_incremental(plan, log)
 
 
 def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:
