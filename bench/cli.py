@@ -22,7 +22,7 @@ from .memory import MemoryPlan
 from .overhead import OverheadPlan, run_overhead
 from .report import write
 
-SUITES = ("a", "b", "c", "d", "e", "f", "profile")
+SUITES = ("a", "b", "c", "d", "e", "f", "g", "profile")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 FULL: dict[str, Any] = {
@@ -52,6 +52,8 @@ FULL: dict[str, Any] = {
     "cache_rounds": 5,
     "cache_dashboard_seconds": 12.0,
     "cache_repeats": 2,
+    "incremental_seconds": 20.0,
+    "incremental_rounds": 5,
 }
 QUICK: dict[str, Any] = {
     **FULL,
@@ -78,6 +80,8 @@ QUICK: dict[str, Any] = {
     "cache_rounds": 3,
     "cache_dashboard_seconds": 6.0,
     "cache_repeats": 2,
+    "incremental_seconds": 6.0,
+    "incremental_rounds": 3,
 }
 
 
@@ -92,7 +96,7 @@ def _ints(text: str) -> tuple[int, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="small sizes and short runs (~2 min)")
-    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,f,profile")
+    p.add_argument("--only", default=",".join(SUITES), help="suites to run: a,b,c,d,e,f,g,profile")
     p.add_argument("--out", type=Path, help="results directory (default bench/results[/quick])")
     a = p.add_argument_group("(a) overhead")
     a.add_argument("--sizes", help="resources, comma-separated")
@@ -145,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--cache-repeats", type=int, help="load runs per side, alternating")
     f.add_argument("--cache-ttl", type=float, default=5.0, help="GQL_CACHE_TTL of the load")
     f.add_argument("--cache-stale", type=float, default=5.0, help="GQL_CACHE_STALE of the load")
+    g = p.add_argument_group("(g) incremental delivery")
+    g.add_argument("--incremental-rows", type=int, default=100, help="rows of the table")
+    g.add_argument("--incremental-columns", type=int, default=6, help="columns of the table")
+    g.add_argument("--incremental-latency", type=float, default=20.0, help="upstream ms")
+    g.add_argument("--incremental-seconds", type=float, help="seconds of all rounds")
+    g.add_argument("--incremental-rounds", type=int)
     pr = p.add_argument_group("profiles")
     pr.add_argument("--profile-resources", type=int)
     pr.add_argument("--profile-requests", type=int)
@@ -250,6 +260,11 @@ def main(argv: list[str] | None = None) -> None:
             lambda: _run(_cache(args, log)),
         ),
         (
+            "g",
+            "incremental",
+            lambda: _run(_incremental(args, log)),
+        ),
+        (
             "profile",
             "profiles",
             lambda: _run(_profiles(args.profile_resources, args.profile_requests, out, log)),
@@ -312,6 +327,19 @@ def _cache(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[An
         repeats=args.cache_repeats,
     )
     return run_cache(plan, log)
+
+
+def _incremental(args: argparse.Namespace, log: Callable[[str], None]) -> Coroutine[Any, Any, Any]:
+    from .incremental import IncrementalPlan, run_incremental
+
+    plan = IncrementalPlan(
+        rows=args.incremental_rows,
+        columns=args.incremental_columns,
+        latency_ms=args.incremental_latency,
+        seconds=args.incremental_seconds,
+        rounds=args.incremental_rounds,
+    )
+    return run_incremental(plan, log)
 
 
 def _memory(plan: MemoryPlan, log: Callable[[str], None]) -> dict[str, Any]:

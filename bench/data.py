@@ -17,13 +17,16 @@ class Shape:
 
     `resources` spread round-robin over ceil(resources / per_schema) schemas, each owned by its
     own employee (`mixed`: every tenth by a team, which makes the gateway read the whole values
-    collection instead of values by employee), with `values` rows each.
+    collection instead of values by employee), with `values` rows each. With `columns`, every
+    schema has that many text columns and every row a cell in each (ids after all the rest,
+    so that the records of a shape without columns keep their ids).
     """
 
     resources: int
     per_schema: int = 50
     values: int = 3
     owners: Owners = "employee"
+    columns: int = 0
 
     @property
     def schemas(self) -> int:
@@ -36,6 +39,7 @@ class Shape:
             f"--per-schema={self.per_schema}",
             f"--values={self.values}",
             f"--owners={self.owners}",
+            f"--columns={self.columns}",
         ]
 
 
@@ -52,4 +56,20 @@ def build_store(shape: Shape) -> SimulatorStore:
         )
         for _ in range(shape.values):
             store.add_value(resource_id=resource.id)
+    for schema in schemas if shape.columns else ():
+        fields = [
+            store.add_field(label=f"Column {c}", position=c + 1) for c in range(shape.columns)
+        ]
+        for column in fields:
+            store.add_resource_field(schema_id=schema.id, field_id=column.id)
+        rows = [
+            v
+            for v in store.values.values()
+            if store.resources[v.resource_id].schema_id == schema.id
+        ]
+        for row in rows:
+            for column in fields:
+                store.add_cell(
+                    value_id=row.id, field_id=column.id, value=f"{column.label_text} of {row.id}"
+                )
     return store

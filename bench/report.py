@@ -200,6 +200,27 @@ def _cache_tables(cache: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _incremental_lines(point: dict[str, Any]) -> list[str]:
+    return [
+        f"The employee-table query over {point['rows']} rows of {point['columns']} columns, "
+        f"{point['latency_ms']:g} ms upstream ({point['upstream_calls']} upstream calls a "
+        "request, the same with and without the directive), each row's cells in "
+        "`... @defer`, read as Apollo Client 4 asks (`multipart/mixed;deferSpec=20220824`; "
+        f"{point['parts']} parts), against the same query without `@defer`; "
+        f"{point['samples']} requests of each, alternating:",
+        "",
+        "| measure | ms (median of round medians) |",
+        "|---|---:|",
+        f"| first part (the rows) | {_s(point['first_ms'], 1)} |",
+        f"| last part (every cell) | {_s(point['whole_ms'], 1)} |",
+        f"| plain answer | {_s(point['plain_ms'], 1)} |",
+        "",
+        f"First part over the plain answer: **{_s(point['first_over_plain'])}**; over the "
+        f"last part: {_s(point['first_over_whole'])}; last part over the plain answer: "
+        f"{_s(point['whole_over_plain'])}.",
+    ]
+
+
 def markdown(results: dict[str, Any]) -> str:
     run = results["run"]
     lines = [
@@ -251,6 +272,9 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["", "## (e) Fleet", "", *_fleet_tables(results["fleet"])]
     if results.get("cache"):
         lines += ["", "## (f) Shared read cache", "", *_cache_tables(results["cache"])]
+    if results.get("incremental"):
+        point = results["incremental"]
+        lines += ["", "## (g) Incremental delivery", "", *_incremental_lines(point)]
     if results.get("profiles"):
         lines += ["", "## Profiles", ""]
         for name, summary in results["profiles"].items():

@@ -79,8 +79,9 @@ def main() -> None:
     parser.add_argument("--per-schema", type=int, default=50)
     parser.add_argument("--values", type=int, default=3)
     parser.add_argument("--owners", choices=["employee", "mixed"], default="employee")
+    parser.add_argument("--columns", type=int, default=0)
     args = parser.parse_args()
-    shape = Shape(args.resources, args.per_schema, args.values, args.owners)
+    shape = Shape(args.resources, args.per_schema, args.values, args.owners, args.columns)
     app = ControlledSimulator(Simulator(build_store(shape)))
     # Idle connections are kept well past a round: with uvicorn's 5 s default, a baseline
     # client that waited out the gateway's turn could send on a connection the simulator was

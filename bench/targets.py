@@ -124,6 +124,16 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                 Spread(**point["p50_ratio"]),
             )
         )
+    incremental = results.get("incremental")
+    if incremental:
+        found.append(
+            Verdict(
+                f"(g) first part over the whole answer, employee table of "
+                f"{incremental['rows']} rows, {incremental['latency_ms']:g} ms",
+                0.5,
+                Spread(**incremental["first_over_plain"]),
+            )
+        )
     return found
 
 

@@ -104,3 +104,22 @@ def test_cache_suite_measures_the_cached_query_and_the_dashboards(tmp_path: Path
     assert off["errors"] == on["errors"] == 0 and off["requests"] > 0 and on["requests"] > 0
     assert on["upstream_calls_per_request"] < off["upstream_calls_per_request"]
     assert "## (f) Shared read cache" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_incremental_suite_times_the_first_part_and_the_whole(tmp_path: Path) -> None:
+    main(
+        [
+            "--only=g",
+            "--incremental-rows=30",
+            "--incremental-latency=5",
+            "--incremental-seconds=1",
+            "--incremental-rounds=2",
+            f"--out={tmp_path}",
+        ]
+    )
+    point = json.loads((tmp_path / "results.json").read_text())["incremental"]
+    # The rows first, then their cells: more than one part, for the plain query's calls.
+    assert point["rows"] == 30 and point["parts"] >= 2
+    assert sum(point["upstream_calls"].values()) >= 30
+    assert point["first_ms"]["median"] < point["whole_ms"]["median"]
+    assert "## (g) Incremental delivery" in (tmp_path / "RESULTS.md").read_text()

@@ -23,6 +23,7 @@ from gql_server.config import Settings
 from gql_server.simulator import Simulator, SimulatorStore
 
 from .gateway import build_store
+from .graphql.test_table import table_store
 from .live_server import serve
 from .npm_registry import npm_registry
 
@@ -153,6 +154,38 @@ def test_apollo_client_4() -> None:
     assert [s.name for s in sim.store.schemas.values()][-2:] == ["From Apollo", "Kept"]
 
 
+def test_apollo_client_4_renders_the_rows_before_their_deferred_cells() -> None:
+    # Employee 5000 has a laptop table of five rows and a certification table of one.
+    store = table_store(rows_per_resource=5)
+    app, sim = gateway_over(store)
+    # Each round of upstream calls takes a while: the cells come a round after the rows.
+    sim.latency = 0.05
+    with serve(app) as url:
+        report = run_node("apollo_defer.mjs", f"{url}/graphql", "5000")
+
+    emitted = report["emitted"]
+    assert all(e["error"] is None for e in emitted), emitted
+    # The rows were on screen, still without their cells, before the cells came.
+    streaming = [e for e in emitted if e["dataState"] == "streaming"]
+    assert streaming and streaming[0]["rows"] == 6 and streaming[0]["rowsWithCells"] == 0
+    assert emitted.index(streaming[0]) < len(emitted) - 1
+    assert emitted[-1] == {
+        "dataState": "complete",
+        "loading": False,
+        "rows": 6,
+        "rowsWithCells": 6,
+        "error": None,
+    }
+    # Merged, the parts are what the same query without @defer answers.
+    assert report["final"]["resources"] == report["plain"]["resources"]
+    [deferred] = report["exchanges"]
+    assert deferred["accept"].startswith("multipart/mixed;deferSpec=20220824")
+    assert deferred["contentType"].startswith("multipart/mixed")
+    assert "deferSpec=20220824" in deferred["contentType"]
+    [plain] = report["plainExchanges"]
+    assert plain["contentType"] == GQLR
+
+
 @pytest.fixture
 def graphiql_assets(tmp_path: Path) -> Path:
     """GraphiQL's assets as `gql-server graphiql-assets` writes them, fetched from a loopback
@@ -182,6 +215,35 @@ def test_graphiql_in_chromium_runs_the_example_query(graphiql_assets: Path) -> N
     assert names == ["Table 0", "Table 1"]
     # The price shown is the calls the simulator counted (here the only query it served).
     assert result["extensions"]["upstream"]["calls"] == sim.total_calls > 0
+    assert screenshot.stat().st_size > 10_000
+
+
+DEFERRED_TABLE = """query EmployeeTable {
+  resources(employeeIds: ["5000"]) {
+    nodes { id values { nodes { id ... @defer { cells { fieldId text } } } } }
+  }
+}"""
+
+
+def test_graphiql_in_chromium_shows_a_deferred_result(graphiql_assets: Path) -> None:
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    store = table_store(rows_per_resource=3)
+    app, sim = gateway_over(store, gql_graphiql_assets_dir=graphiql_assets)
+    sim.latency = 0.05
+    OUTPUT.mkdir(exist_ok=True)
+    screenshot = OUTPUT / "graphiql-defer.png"
+    screenshot.unlink(missing_ok=True)
+    with serve(app) as url:
+        seen = run_node(
+            "graphiql.mjs", f"{url}/graphql", str(screenshot), "run", DEFERRED_TABLE, '"cells"'
+        )
+    assert seen["consoleErrors"] == [] and seen["failedRequests"] == []
+    # The query's answer came in parts, and GraphiQL shows them merged: every row with its
+    # cells, as the same query without @defer answers.
+    assert any(t.startswith("multipart/mixed") for t in seen["responses"]), seen["responses"]
+    shown = json.loads(seen["result"])
+    rows = [v for r in shown["data"]["resources"]["nodes"] for v in r["values"]["nodes"]]
+    assert len(rows) == 4 and all(row["cells"] for row in rows)
     assert screenshot.stat().st_size > 10_000
 
 

@@ -1,10 +1,14 @@
 // GraphiQL as a person uses it: open the page, run the example query, read the result.
 // Usage: node tests/clients/graphiql.mjs http://127.0.0.1:PORT/graphql SCREENSHOT.png [notice]
-// Prints one JSON line: {title, result, consoleErrors, failedRequests}. With `notice`, the page's
-// assets are expected not to load: it waits for the page to say so, and `notice` is its text.
+//        node tests/clients/graphiql.mjs URL SCREENSHOT.png run QUERY UNTIL
+// Prints one JSON line: {title, result, consoleErrors, failedRequests, responses}. With `notice`,
+// the page's assets are expected not to load: it waits for the page to say so, and `notice` is
+// its text. With `run`, QUERY replaces the example in the editor, and the result is read once
+// it shows the text UNTIL (a deferred part, say); `responses` are the content types of the
+// page's POSTs.
 import { chromium } from 'playwright-core';
 
-const [url, screenshot, mode] = process.argv.slice(2);
+const [url, screenshot, mode, query, until] = process.argv.slice(2);
 if (!url || !screenshot) {
   console.error('usage: graphiql.mjs URL SCREENSHOT');
   process.exit(2);
@@ -31,6 +35,10 @@ try {
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   page.on('requestfailed', (request) => failedRequests.push(request.url()));
+  const responses = [];
+  page.on('response', (response) => {
+    if (response.request().method() === 'POST') responses.push(response.headers()['content-type']);
+  });
   // Nothing may leave the machine: a request to any other host fails the test.
   await page.route(
     (target) => new URL(target).host !== new URL(url).host,
@@ -66,10 +74,22 @@ try {
   await run.waitFor({ state: 'visible', timeout: 30_000 });
   const schema = await introspection;
   if (schema.status() !== 200) throw new Error(`introspection answered ${schema.status()}`);
+  if (mode === 'run') {
+    await page.evaluate((text) => {
+      document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(text);
+    }, query);
+  }
   await run.click();
   await page.waitForFunction(
-    () => (document.querySelector('.graphiql-response')?.textContent ?? '').includes('"data"'),
-    null,
+    (marker) => {
+      const editor = document.querySelector('.graphiql-response .CodeMirror');
+      const shown =
+        editor?.CodeMirror?.getValue() ??
+        document.querySelector('.graphiql-response')?.textContent ??
+        '';
+      return shown.includes(marker);
+    },
+    mode === 'run' ? until : '"data"',
     { timeout: 30_000 },
   );
   const text = await page.evaluate(() => {
@@ -78,8 +98,13 @@ try {
   });
   await page.screenshot({ path: screenshot, fullPage: true });
   process.stdout.write(
-    JSON.stringify({ title: await page.title(), result: text, consoleErrors, failedRequests }) +
-      '\n',
+    JSON.stringify({
+      title: await page.title(),
+      result: text,
+      consoleErrors,
+      failedRequests,
+      responses,
+    }) + '\n',
   );
 } finally {
   await browser.close();
