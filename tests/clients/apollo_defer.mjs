@@ -77,22 +77,24 @@ function seen(result) {
 const client = newClient();
 const emitted = [];
 let last;
+let timer;
 await new Promise((resolve, reject) => {
+  timer = setTimeout(() => reject(new Error(`no complete result: ${JSON.stringify(emitted)}`)), 30000);
   const subscription = client
     .watchQuery({ query: TABLE, variables: { employee } })
     .subscribe({
       next: (result) => {
         emitted.push(seen(result));
         last = result;
-        if (result.dataState === 'complete' || result.error) {
+        if ((result.dataState === 'complete' && !result.loading) || result.error) {
           subscription.unsubscribe();
           resolve();
         }
       },
       error: reject,
     });
-  setTimeout(() => reject(new Error(`no complete result: ${JSON.stringify(emitted)}`)), 30000);
 });
+clearTimeout(timer);
 
 const deferredExchanges = exchanges.splice(0);
 const plain = await newClient().query({ query: PLAIN, variables: { employee } });

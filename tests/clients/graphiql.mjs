@@ -34,7 +34,13 @@ try {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  page.on('requestfailed', (request) => failedRequests.push(request.url()));
+  // GraphiQL cancels its fetch of a multipart answer once it has read the last part, before
+  // the browser has seen the body end: that is no failure of the server's.
+  const cancelled = [];
+  page.on('requestfailed', (request) => {
+    const cancel = request.url() === url && request.failure()?.errorText === 'net::ERR_ABORTED';
+    (cancel ? cancelled : failedRequests).push(request.url());
+  });
   const responses = [];
   page.on('response', (response) => {
     if (response.request().method() === 'POST') responses.push(response.headers()['content-type']);
@@ -78,20 +84,31 @@ try {
     await page.evaluate((text) => {
       document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(text);
     }, query);
+    // GraphiQL reads the operation's name from the editor after a debounce of its own.
+    await page.waitForTimeout(500);
   }
   await run.click();
-  await page.waitForFunction(
-    (marker) => {
-      const editor = document.querySelector('.graphiql-response .CodeMirror');
-      const shown =
-        editor?.CodeMirror?.getValue() ??
-        document.querySelector('.graphiql-response')?.textContent ??
-        '';
-      return shown.includes(marker);
-    },
-    mode === 'run' ? until : '"data"',
-    { timeout: 30_000 },
-  );
+  try {
+    await page.waitForFunction(
+      (marker) => {
+        const editor = document.querySelector('.graphiql-response .CodeMirror');
+        const shown =
+          editor?.CodeMirror?.getValue() ??
+          document.querySelector('.graphiql-response')?.textContent ??
+          '';
+        return shown.includes(marker);
+      },
+      mode === 'run' ? until : '"data"',
+      { timeout: 30_000 },
+    );
+  } catch (error) {
+    // What the page showed instead, for whoever reads the failure.
+    await page.screenshot({ path: screenshot, fullPage: true });
+    const shown = await page.evaluate(
+      () => document.querySelector('.graphiql-response')?.textContent ?? '(no response pane)',
+    );
+    throw new Error(`${error.message}; the response pane shows: ${shown.slice(0, 2000)}`);
+  }
   const text = await page.evaluate(() => {
     const editor = document.querySelector('.graphiql-response .CodeMirror');
     return editor?.CodeMirror?.getValue() ?? document.querySelector('.graphiql-response').textContent;
@@ -103,6 +120,7 @@ try {
       result: text,
       consoleErrors,
       failedRequests,
+      cancelled,
       responses,
     }) + '\n',
   );
