@@ -203,8 +203,9 @@ def _cache_tables(cache: dict[str, Any]) -> list[str]:
 def _incremental_lines(point: dict[str, Any]) -> list[str]:
     return [
         f"The employee-table query over {point['rows']} rows of {point['columns']} columns, "
-        f"{point['latency_ms']:g} ms upstream ({point['upstream_calls']} upstream calls a "
-        "request, the same with and without the directive), each row's cells in "
+        f"{point['latency_ms']:g} ms upstream ({sum(point['upstream_calls'].values())} upstream "
+        "calls a request, one a row for its cells, the same with and without the directive), "
+        "each row's cells in "
         "`... @defer`, read as Apollo Client 4 asks (`multipart/mixed;deferSpec=20220824`; "
         f"{point['parts']} parts), against the same query without `@defer`; "
         f"{point['samples']} requests of each, alternating:",
