@@ -71,7 +71,7 @@ class CachedReads:
         with the ticket its answer is to be stored under, and the entry's body (MISSING when
         there is nothing to serve)."""
         name = self.name(fingerprint, path, query)
-        found = await self.cache.lookup(collection_of(path), name, read=not fresh)
+        found = await self.cache.lookup((collection_of(path),), name, read=not fresh)
         body = MISSING
         if found.value is not None:
             with contextlib.suppress(msgspec.DecodeError):
@@ -94,7 +94,7 @@ class CachedReads:
         if body is None:
             return
         name = self.name(fingerprint, path, query)
-        await self.cache.store(collection_of(path), name, ticket, _ENCODE.encode(body))
+        await self.cache.store((collection_of(path),), name, ticket, _ENCODE.encode(body))
 
     async def invalidate(self, method: str, path: str) -> None:
         """A write was made or tried: expire every collection it may have changed."""

@@ -21,7 +21,7 @@ from ..gateway import Gateway, build_store, open_gateway
 from ..graphql.test_table import laptop_schema, slug_of, table_store
 from ..redis_server import RedisServer
 from ..upstream.test_cached_reads import HeldAnswers
-from .test_cache import fill
+from .test_cache import ROW_1, check_entries_of_several_groups, fill
 
 
 @pytest.fixture
@@ -36,18 +36,18 @@ async def shared(redis_server: RedisServer) -> AsyncIterator[SharedCache]:
 
 
 async def test_in_redis_an_entry_ages_on_redis_clock(shared: SharedCache) -> None:
-    await fill(shared, "rows", "a", b'{"id":123456789012345678901234567890}')
-    assert (await shared.lookup("rows", "a", read=True)).value == (
+    await fill(shared, ("rows",), "a", b'{"id":123456789012345678901234567890}')
+    assert (await shared.lookup(("rows",), "a", read=True)).value == (
         b'{"id":123456789012345678901234567890}'
     )
     await asyncio.sleep(0.35)
     first, second = await asyncio.gather(
-        shared.lookup("rows", "a", read=True), shared.lookup("rows", "a", read=True)
+        shared.lookup(("rows",), "a", read=True), shared.lookup(("rows",), "a", read=True)
     )
     assert first.stale and second.stale
     assert [first.lock is None, second.lock is None].count(False) == 1
     await asyncio.sleep(0.65)
-    assert (await shared.lookup("rows", "a", read=True)).value is None
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
 
 
 async def test_in_redis_a_bump_expires_the_group_for_every_process(
@@ -56,17 +56,17 @@ async def test_in_redis_a_bump_expires_the_group_for_every_process(
     other_store = SharedStore(redis_server.url)
     other = SharedCache(other_store, fresh_seconds=5)
     try:
-        begun = await other.lookup("rows", "late", read=True)
-        await fill(shared, "rows", "a", b"1")
-        await fill(shared, "cells", "b", b"2")
-        assert (await other.lookup("rows", "a", read=True)).value == b"1"
+        begun = await other.lookup(("rows",), "late", read=True)
+        await fill(shared, ("rows",), "a", b"1")
+        await fill(shared, ("cells",), "b", b"2")
+        assert (await other.lookup(("rows",), "a", read=True)).value == b"1"
         assert await other.bump(["rows"])
-        assert (await shared.lookup("rows", "a", read=True)).value is None
-        assert (await shared.lookup("cells", "b", read=True)).value == b"2"
+        assert (await shared.lookup(("rows",), "a", read=True)).value is None
+        assert (await shared.lookup(("cells",), "b", read=True)).value == b"2"
         # Begun before the bump, stored after it: never served.
         assert begun.ticket is not None
-        await other.store("rows", "late", begun.ticket, b"stale")
-        assert (await shared.lookup("rows", "late", read=True)).value is None
+        await other.store(("rows",), "late", begun.ticket, b"stale")
+        assert (await shared.lookup(("rows",), "late", read=True)).value is None
     finally:
         await other_store.close()
 
@@ -74,31 +74,97 @@ async def test_in_redis_a_bump_expires_the_group_for_every_process(
 async def test_a_bump_redis_missed_is_paid_with_a_new_epoch(
     redis_server: RedisServer, shared: SharedCache
 ) -> None:
-    await fill(shared, "rows", "a", b"1")
-    await fill(shared, "cells", "b", b"2")
+    await fill(shared, ("rows",), "a", b"1")
+    await fill(shared, ("cells",), "b", b"2")
     redis_server.pause()
     try:
         assert not await shared.bump(["rows"])
         # Owed: nothing is read or stored by this process meanwhile.
-        assert (await shared.lookup("cells", "b", read=True)).ticket is None
+        assert (await shared.lookup(("cells",), "b", read=True)).ticket is None
     finally:
         redis_server.resume()
     await asyncio.wait_for(shared.settle(), 5)
     # Every entry of every group went with the epoch, not only the group written.
-    assert (await shared.lookup("rows", "a", read=True)).value is None
-    assert (await shared.lookup("cells", "b", read=True)).value is None
-    await fill(shared, "cells", "b", b"3")
-    assert (await shared.lookup("cells", "b", read=True)).value == b"3"
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
+    assert (await shared.lookup(("cells",), "b", read=True)).value is None
+    await fill(shared, ("cells",), "b", b"3")
+    assert (await shared.lookup(("cells",), "b", read=True)).value == b"3"
 
 
 async def test_a_lost_generation_never_matches_an_old_entry(
     redis_server: RedisServer, shared: SharedCache
 ) -> None:
+    async def lose(*keys: str) -> None:
+        await shared.redis_store.call(lambda redis: redis.delete(*keys))
+
     await shared.bump(["rows"])
-    await fill(shared, "rows", "a", b"1")
+    await fill(shared, ("rows",), "a", b"1")
     # Redis evicts (or loses) the generation: the entry must not be served under another.
-    await shared.redis_store.call(lambda redis: redis.delete("gql:cache:generation:rows"))
-    assert (await shared.lookup("rows", "a", read=True)).value is None
+    await lose("gql:cache:generation:rows")
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
+    # Nor when the entry was stored before the group's first bump: a lost generation is
+    # never the one an entry was stored under, even the first.
+    await fill(shared, ROW_1, "b", b"2")
+    begun = await shared.lookup(ROW_1, "late", read=True)
+    assert begun.ticket is not None
+    await shared.bump(["cells#row:1"])
+    await lose("gql:cache:generation:cells#row:1")
+    assert (await shared.lookup(ROW_1, "b", read=True)).value is None
+    await shared.store(ROW_1, "late", begun.ticket, b"before the write")
+    assert (await shared.lookup(ROW_1, "late", read=True)).value is None
+    # The epoch likewise.
+    await fill(shared, ("rows",), "c", b"3")
+    await lose("gql:cache:epoch")
+    assert (await shared.lookup(("rows",), "c", read=True)).value is None
+
+
+async def test_in_redis_an_entry_of_several_groups_goes_with_any_of_them(
+    shared: SharedCache,
+) -> None:
+    await check_entries_of_several_groups(shared)
+
+
+async def test_in_redis_a_lookup_is_one_round_trip_whatever_its_groups(
+    shared: SharedCache,
+) -> None:
+    calls = 0
+    call = shared.redis_store.call
+
+    async def counted(operation: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await call(operation)
+
+    shared.redis_store.call = counted  # type: ignore[method-assign]
+    found = await shared.lookup(("cells", "cells#row:1", "cells#row:2"), "a", read=True)
+    assert found.ticket is not None and found.ticket.generation.count(",") == 2
+    assert calls == 1
+
+
+async def test_in_redis_generations_go_with_the_entries_stored_under_them(
+    shared: SharedCache,
+) -> None:
+    """Groups may be as fine as one row: their keys must not outlive what they guard."""
+
+    async def ttl(key: str) -> int:
+        left: int = await shared.redis_store.call(lambda redis: redis.pttl(key))
+        return left
+
+    life = 900  # fresh 0.3 s + stale 0.6 s
+    await shared.bump(["cells#row:9"])
+    assert 0 < await ttl("gql:cache:generation:cells#row:9") <= life
+    await fill(shared, ("cells", "cells#row:8"), "a", b"1")
+    for key in ("epoch", "generation:cells", "generation:cells#row:8", "entry:a"):
+        assert 0 < await ttl(f"gql:cache:{key}") <= life, key
+    await asyncio.sleep(0.5)
+    await fill(shared, ("cells", "cells#row:7"), "b", b"2")  # extends what it shares only
+    assert await ttl("gql:cache:generation:cells") > life - 100
+    assert await ttl("gql:cache:generation:cells#row:8") < life - 400
+    await asyncio.sleep(0.5)
+    gone = ("generation:cells#row:9", "generation:cells#row:8", "entry:a")
+    for key in gone:
+        assert await ttl(f"gql:cache:{key}") == -2, key  # no such key
+    assert (await shared.lookup(("cells", "cells#row:7"), "b", read=True)).value == b"2"
 
 
 # -- three gateway processes on one Redis -----------------------------------------------------
