@@ -14,10 +14,11 @@ import pytest
 
 from gql_server.fleet import SharedStore
 from gql_server.fleet.shared_cache import SharedCache
-from gql_server.simulator import Simulator
-from gql_server.upstream import Credential
+from gql_server.simulator import Simulator, SimulatorStore
+from gql_server.upstream import Credential, UpstreamSession
+from gql_server.upstream.custom_fields import CELLS
 
-from ..gateway import Gateway, build_store, open_gateway
+from ..gateway import API_KEY, Gateway, build_store, open_gateway
 from ..graphql.test_table import laptop_schema, slug_of, table_store
 from ..redis_server import RedisServer
 from ..upstream.test_cached_reads import HeldAnswers
@@ -294,6 +295,160 @@ async def test_every_mutation_on_one_process_is_read_on_another(
         assert "Model" not in columns(await read(COLUMNS, id=laptops))
         assert "Framework 16" not in cells(await read(ROWS, employee="5000"))[row].values()
         await hit(SCHEMAS)
+
+
+ROW = "query($id: ID!) { value(id: $id) { id cells { id fieldId raw } } }"
+
+
+def laptop_rows(store: SimulatorStore) -> list[str]:
+    """The rows of the Laptops table, each with a cell of every column."""
+    laptops = int(laptop_schema(store))
+    return [
+        str(v.id)
+        for v in store.values.values()
+        if store.resources[v.resource_id].schema_id == laptops
+    ]
+
+
+def cells_read(sim: Simulator, since: int) -> list[str]:
+    """The rows whose cells were read from Factorial since call `since` (`instance_id`), and
+    `*` for each other read of cells."""
+    read = []
+    for call in sim.call_log[since:]:
+        if call.method == "GET" and call.route.startswith(CELLS.path):
+            rows = [v for k, v in call.params if k == "instance_id"]
+            read.append(rows[0] if rows else "*")
+    return read
+
+
+def raw_cells(body: dict[str, Any]) -> dict[str, str]:
+    return {cell["fieldId"]: cell["raw"] for cell in body["data"]["value"]["cells"]}
+
+
+async def test_a_cell_written_on_one_process_expires_that_rows_cells_only(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    row_a, row_b, *others = laptop_rows(store)
+    model = slug_of(store, "Model")
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in (row_a, row_b, *others):
+            await one.query(ROW, {"id": row})
+        for row in (row_a, row_b):
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 0
+
+        since = len(sim.call_log)
+        change = {"valueId": row_a, "slug": model, "value": {"text": "Framework 16"}}
+        assert (await two.data(UPDATE_CELL, {"input": change}))["updateCell"]
+        after = await three.query(ROW, {"id": row_a})
+        assert "Framework 16" in raw_cells(after).values()
+        assert price(after)["calls"] == 1  # its cells; the row itself was still cached
+        # Every other row's cells are still answered from the cache, on every process.
+        for gateway in (one, two, three):
+            for row in (row_b, *others):
+                assert price(await gateway.query(ROW, {"id": row}))["calls"] == 0, row
+        # The PUT asked for no more: only row A's cells were read again.
+        assert cells_read(sim, since) == [row_a, row_a]  # the mutation's own read, and ours
+
+
+async def test_a_new_row_expires_its_table_and_its_own_cells_only(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    laptops = laptop_schema(store)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        await one.query(ROWS, {"employee": "5000"})
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        assert price(await three.query(ROWS, {"employee": "5000"}))["calls"] == 0
+
+        cells = [
+            {"slug": slug_of(store, "Model"), "value": {"text": "Framework 13"}},
+            {"slug": slug_of(store, "Kind"), "value": {"choice": "Laptop"}},  # POSTed alone
+        ]
+        row_input = {"schemaId": laptops, "employeeId": "5000", "cells": cells}
+        created = await two.data(CREATE_VALUE, {"input": row_input})
+        new_row = created["createValue"]["id"]
+        since, calls = len(sim.call_log), dict(sim.calls)
+        body = await three.query(ROWS, {"employee": "5000"})
+        price(body)
+        assert new_row in {
+            v["id"] for r in body["data"]["resources"]["nodes"] for v in r["values"]["nodes"]
+        }
+        # The table is read again (its resources and rows), and the new row's cells: the
+        # cells of the rows that were there are still answered from the cache.
+        assert sim.calls["GET custom_resources/values"] > calls["GET custom_resources/values"]
+        assert cells_read(sim, since) == [new_row]
+        for row in rows:
+            # Rows by id are read again (every row went with the new one), not their cells.
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 1, row
+        assert cells_read(sim, since) == [new_row]
+
+
+async def test_a_column_deleted_expires_every_rows_cells(redis_server: RedisServer) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        gone = {"schemaId": laptop_schema(store), "slug": slug_of(store, "Model")}
+        await two.data(DELETE_FIELD, {"input": gone})
+        since = len(sim.call_log)
+        for row in rows:
+            after = await three.query(ROW, {"id": row})
+            assert "Framework 13" not in raw_cells(after).values()
+            assert price(after)["calls"] == 1, row
+        assert sorted(cells_read(sim, since)) == sorted(rows)
+
+
+async def test_reads_of_cells_not_of_one_row_go_with_any_cell_write(
+    redis_server: RedisServer,
+) -> None:
+    """No query of the schema reads cells but by row; a client of the package may (by ids, by
+    id): those reads go with every cell written, whichever its row."""
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    row_a, row_b, *_ = laptop_rows(store)
+    of_b = [str(c.id) for c in store.cells if str(c.valuable_id) == row_b]
+    model = slug_of(store, "Model")
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+
+        async def by_ids(gateway: Gateway) -> int:
+            session = UpstreamSession(client_of(gateway), Credential("api_key", API_KEY))
+            listed = await session.list_page(CELLS, ids=of_b)
+            assert sorted(c.id for c in listed.records) == sorted(of_b)
+            assert await session.get(CELLS, of_b[0]) is not None
+            return session.stats.calls
+
+        assert await by_ids(one) == 2
+        assert await by_ids(three) == 0
+        await three.query(ROW, {"id": row_b})
+        change = {"valueId": row_a, "slug": model, "value": {"text": "Framework 16"}}
+        await two.data(UPDATE_CELL, {"input": change})
+        assert await by_ids(three) == 2  # row B's cells by id, though row A was written...
+        assert price(await three.query(ROW, {"id": row_b}))["calls"] == 0  # ...by row: kept
+
+
+async def test_a_cell_write_that_names_no_row_expires_every_rows_cells(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    cell = next(c for c in store.cells if str(c.valuable_id) == rows[0])
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        session = UpstreamSession(client_of(two), Credential("api_key", API_KEY))
+        await session.update(CELLS, str(cell.id), {"value": "no row named"})  # no `rows`
+        since = len(sim.call_log)
+        for row in rows:
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 1, row
+        assert sorted(cells_read(sim, since)) == sorted(rows)
 
 
 async def test_a_read_begun_before_a_write_is_neither_joined_nor_served_after_it(
