@@ -1,9 +1,10 @@
 """A read cache of opaque values, invalidated by generations: the in-process one, and its shape.
 
 An entry is a value (bytes) under a name its caller chooses (never after a secret), stored
-with the `Ticket` its read began under: the generation of the group it belongs to (a caller
-bumps a group's generation when something in it may have changed) and the cache's epoch
-(bumped when an invalidation could not be made, so that every entry goes at once). A lookup
+with the `Ticket` its read began under: the generations of the groups it belongs to, joined (a
+caller bumps a group's generation when something in it may have changed, so a bump of any of
+an entry's groups expires it), and the cache's epoch (bumped when an invalidation could not be
+made, so that every entry goes at once). A name always comes with the same groups. A lookup
 answers the value only when the ticket it was stored under is still the current one, so a
 read that began before a bump is never served after it, however late it was stored.
 
@@ -30,11 +31,14 @@ DEFAULT_MAX_ENTRY_BYTES = 1024 * 1024
 """Larger values are not kept: in Redis, one must fit a command within the store's timeout."""
 ENTRY_OVERHEAD = 200
 """Bytes an in-process entry costs beside its value and name: its record and the LRU's links."""
+DEFAULT_MAX_GROUPS = 100_000
+"""Groups whose generation an in-process cache remembers before it starts over (see
+`LocalCache`): groups may be as fine as one record, and a process may bump many over its life."""
 
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
-    """The epoch and group generation a read began under."""
+    """The epoch and the generations of an entry's groups (joined) a read began under."""
 
     epoch: str
     generation: str
@@ -68,12 +72,13 @@ class ReadCache(Protocol):
     fresh_seconds: float
     stale_seconds: float
 
-    async def lookup(self, group: str, name: str, *, read: bool) -> Lookup:
-        """The entry `name` of `group`, and the ticket to store under; with `read` false,
+    async def lookup(self, groups: tuple[str, ...], name: str, *, read: bool) -> Lookup:
+        """The entry `name` (of `groups`), and the ticket to store under; with `read` false,
         only the ticket (the caller wants a fresh answer, to be stored for others)."""
 
-    async def store(self, group: str, name: str, ticket: Ticket, value: bytes) -> None:
-        """Keep `value`, unless the ticket is no longer current (a bump came since)."""
+    async def store(self, groups: tuple[str, ...], name: str, ticket: Ticket, value: bytes) -> None:
+        """Keep `value`, unless the ticket is no longer current (a bump of one of `groups`
+        came since)."""
 
     async def bump(self, groups: Iterable[str]) -> bool:
         """Expire every entry of `groups`; False when it could not be done now (then the
@@ -100,7 +105,11 @@ class _Entry:
 class LocalCache:
     """Entries of this process, at most `max_bytes` of them (values, names, and a fixed
     overhead each), the least recently used dropped first. Generations are counters: one
-    process, so a bump is never lost."""
+    process, so a bump is never lost. A group never bumped is at 0 and takes no memory; once
+    `max_groups` groups have been bumped, the cache starts over (every entry dropped, every
+    generation forgotten, and the epoch moved on so that no ticket given before is current):
+    a counter cannot be forgotten alone, or it would come back to a value old entries and
+    reads under way were stored under."""
 
     def __init__(
         self,
@@ -110,6 +119,7 @@ class LocalCache:
         max_bytes: int,
         max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
         refresh_seconds: float = 30.0,
+        max_groups: int = DEFAULT_MAX_GROUPS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.fresh_seconds = fresh_seconds
@@ -117,7 +127,9 @@ class LocalCache:
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
         self.refresh_seconds = refresh_seconds
+        self.max_groups = max_groups
         self._clock = clock
+        self._epoch = 0
         self._generations: dict[str, int] = {}
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._refreshing: dict[str, tuple[str, float]] = {}
@@ -128,11 +140,12 @@ class LocalCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _ticket(self, group: str) -> Ticket:
-        return Ticket("", str(self._generations.get(group, 0)))
+    def _ticket(self, groups: tuple[str, ...]) -> Ticket:
+        generations = self._generations
+        return Ticket(str(self._epoch), ",".join(str(generations.get(g, 0)) for g in groups))
 
-    async def lookup(self, group: str, name: str, *, read: bool) -> Lookup:
-        ticket = self._ticket(group)
+    async def lookup(self, groups: tuple[str, ...], name: str, *, read: bool) -> Lookup:
+        ticket = self._ticket(groups)
         entry = self._entries.get(name) if read else None
         if entry is None:
             return Lookup(ticket)
@@ -156,9 +169,9 @@ class LocalCache:
         self._refreshing[name] = (lock, now + self.refresh_seconds)
         return lock
 
-    async def store(self, group: str, name: str, ticket: Ticket, value: bytes) -> None:
+    async def store(self, groups: tuple[str, ...], name: str, ticket: Ticket, value: bytes) -> None:
         size = len(value) + len(name) + ENTRY_OVERHEAD
-        if ticket != self._ticket(group) or size > self.max_entry_bytes:
+        if ticket != self._ticket(groups) or size > self.max_entry_bytes:
             return
         self._forget(name)
         self._entries[name] = _Entry(ticket, self._clock(), value, size)
@@ -173,9 +186,19 @@ class LocalCache:
             self.bytes -= entry.size
 
     async def bump(self, groups: Iterable[str]) -> bool:
+        generations = self._generations
         for group in groups:
-            self._generations[group] = self._generations.get(group, 0) + 1
+            generations[group] = generations.get(group, 0) + 1
+        if len(generations) > self.max_groups:
+            self._start_over()
         return True
+
+    def _start_over(self) -> None:
+        """Forget every generation: expires every entry, and every ticket given before."""
+        self._epoch += 1
+        self._generations.clear()
+        self._entries.clear()
+        self.bytes = 0
 
     async def drop(self, name: str) -> None:
         self._forget(name)

@@ -2,17 +2,21 @@
 
 Keys (parts are names and digests, never secrets):
 
-    gql:cache:epoch                the epoch (a random token; absent is the empty one)
+    gql:cache:epoch                the epoch (a random token)
     gql:cache:generation:<group>   the group's generation (a random token likewise)
-    gql:cache:entry:<name>         a hash: e (epoch), g (generation), t (stored at, ms of
-                                   Redis's clock), v (the value); expires fresh + stale
+    gql:cache:entry:<name>         a hash: e (epoch), g (the generations of its groups, joined
+                                   by commas), t (stored at, ms of Redis's clock), v (the
+                                   value); expires fresh + stale
     gql:cache:entry:<name>:refresh the refresh lock of a stale entry (SET NX PX)
 
-Generations are random tokens, not counters, so a generation lost with Redis (a restart, an
-eviction) can never come back to a value an old entry was stored under: a lost key reads as
-the empty token, which matches none of them. The ticket is kept in the entry rather than in
-its key, so that a bump leaves no dead copies of large answers behind until they expire: the
-lookup that finds one deletes it.
+The epoch and the generations are versions: random tokens, not counters, and a version lost
+with Redis (a restart, an eviction, its expiry) is replaced by a new token at the next lookup
+that needs it, so it never comes back to a value an old entry, or a read under way, was stored
+under. Being lost thus only expires entries, which lets versions expire: each lives as long as
+the longest-lived entry stored under it (a store extends it to the entry's life), so groups as
+fine as one record leave no key behind once their entries are gone. The ticket is kept in the
+entry rather than in its key, so that a bump leaves no dead copies of large answers behind
+until they expire: the lookup that finds one deletes it.
 
 When a bump cannot reach Redis, the process owes it: it reads and stores nothing here (every
 lookup is UNAVAILABLE) until it has replaced the epoch, which expires every entry of every
@@ -40,18 +44,28 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 """
 
-# KEYS: epoch, generation, entry, refresh lock.
-# ARGV: read ('1' or '0'), fresh ms, stale ms, lock token, lock ms.
-# Returns {epoch, generation[, value, stale (0/1), lock taken (0/1)]}.
+# KEYS: entry, refresh lock, then the versions: epoch, the generation of each group.
+# ARGV: read ('1' or '0'), fresh ms, stale ms, lock token, lock ms, new version, life ms.
+# Returns {epoch, generations joined[, value, stale (0/1), lock taken (0/1)]}. A version
+# missing is made (ARGV[6]), so that the ticket given can be stored under.
 _LOOKUP = (
     """
-local epoch = redis.call('GET', KEYS[1]) or ''
-local generation = redis.call('GET', KEYS[2]) or ''
+local versions = {}
+for i = 3, #KEYS do
+  local version = redis.call('GET', KEYS[i])
+  if not version then
+    version = ARGV[6]
+    redis.call('SET', KEYS[i], version, 'PX', ARGV[7])
+  end
+  versions[#versions + 1] = version
+end
+local epoch = versions[1]
+local generation = table.concat(versions, ',', 2)
 if ARGV[1] ~= '1' then return {epoch, generation} end
-local entry = redis.call('HMGET', KEYS[3], 'e', 'g', 't', 'v')
+local entry = redis.call('HMGET', KEYS[1], 'e', 'g', 't', 'v')
 if not entry[4] then return {epoch, generation} end
 if entry[1] ~= epoch or entry[2] ~= generation then
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[1])
   return {epoch, generation}
 end
 """
@@ -62,26 +76,40 @@ local fresh = tonumber(ARGV[2])
 if age < fresh then return {epoch, generation, entry[4], 0, 0} end
 if age >= fresh + tonumber(ARGV[3]) then return {epoch, generation} end
 local locked = 0
-if redis.call('SET', KEYS[4], ARGV[4], 'NX', 'PX', ARGV[5]) then locked = 1 end
+if redis.call('SET', KEYS[2], ARGV[4], 'NX', 'PX', ARGV[5]) then locked = 1 end
 return {epoch, generation, entry[4], 1, locked}
 """
 )
 
-# KEYS: epoch, generation, entry. ARGV: epoch, generation, value, life ms.
-# Stored only under the current ticket: a read that began before a bump is dropped here.
+# KEYS: entry, then the versions as for a lookup. ARGV: epoch, generations joined, value,
+# life ms. Stored only under the current ticket: a read that began before a bump (or before
+# a version was lost) is dropped here. Each version then lives at least as long as the entry.
 _STORE = (
     """
-if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
-if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
+local versions = {}
+for i = 2, #KEYS do versions[#versions + 1] = redis.call('GET', KEYS[i]) or '' end
+if versions[1] ~= ARGV[1] then return 0 end
+if table.concat(versions, ',', 2) ~= ARGV[2] then return 0 end
 """
     + _NOW
     + """
-redis.call('HSET', KEYS[3], 'e', ARGV[1], 'g', ARGV[2], 't', string.format('%.0f', now),
+redis.call('HSET', KEYS[1], 'e', ARGV[1], 'g', ARGV[2], 't', string.format('%.0f', now),
   'v', ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
+local life = tonumber(ARGV[4])
+redis.call('PEXPIRE', KEYS[1], life)
+for i = 2, #KEYS do
+  if redis.call('PTTL', KEYS[i]) < life then redis.call('PEXPIRE', KEYS[i], life) end
+end
 return 1
 """
 )
+
+# KEYS: the generations of the groups bumped. ARGV: the new token, life ms (entries stored
+# under it extend it).
+_BUMP = """
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
+return #KEYS
+"""
 
 # KEYS: lock; ARGV: token. Deleted only by its holder.
 _RELEASE = """
@@ -115,9 +143,11 @@ class SharedCache:
         self._fresh_ms = max(1, round(fresh_seconds * 1000))
         self._stale_ms = max(0, round(stale_seconds * 1000))
         self._lock_ms = max(1, round(refresh_seconds * 1000))
+        self._life_ms = self._fresh_ms + self._stale_ms
         self._epoch_key = store.key("cache", "epoch")
         self._lookup: Any = store.redis.register_script(_LOOKUP)
         self._put: Any = store.redis.register_script(_STORE)
+        self._bump: Any = store.redis.register_script(_BUMP)
         self._release: Any = store.redis.register_script(_RELEASE)
         # Bumps that failed, and how many of them the last epoch replaced covers: one that
         # fails while the epoch is being replaced is owed still.
@@ -130,16 +160,21 @@ class SharedCache:
         """Whether an invalidation is owed: this process does not use the cache until paid."""
         return self._paid < self._debts
 
-    def _keys(self, group: str, name: str) -> list[str]:
-        entry = self.redis_store.key("cache", "entry", name)
-        return [self._epoch_key, self.redis_store.key("cache", "generation", group), entry]
+    def _generation_key(self, group: str) -> str:
+        return self.redis_store.key("cache", "generation", group)
 
-    async def lookup(self, group: str, name: str, *, read: bool) -> Lookup:
+    def _versions(self, groups: tuple[str, ...]) -> list[str]:
+        """The keys of a ticket: the epoch, then each group's generation, in order."""
+        return [self._epoch_key, *(self._generation_key(g) for g in groups)]
+
+    async def lookup(self, groups: tuple[str, ...], name: str, *, read: bool) -> Lookup:
         if self._owed and not await self._pay():
             return UNAVAILABLE
-        keys = [*self._keys(group, name), self.redis_store.key("cache", "entry", name, "refresh")]
+        entry = self.redis_store.key("cache", "entry", name)
+        refresh = self.redis_store.key("cache", "entry", name, "refresh")
+        keys = [entry, refresh, *self._versions(groups)]
         args = ["1" if read else "0", self._fresh_ms, self._stale_ms]
-        args += [secrets.token_hex(8), self._lock_ms]
+        args += [secrets.token_hex(8), self._lock_ms, secrets.token_hex(8), self._life_ms]
         try:
             answer = await self.redis_store.call(
                 lambda redis: self._lookup(keys=keys, args=args, client=redis)
@@ -153,20 +188,22 @@ class SharedCache:
         lock = str(args[3]) if int(answer[4]) == 1 else None
         return Lookup(ticket, bytes(answer[2]), stale=stale, lock=lock)
 
-    async def store(self, group: str, name: str, ticket: Ticket, value: bytes) -> None:
+    async def store(self, groups: tuple[str, ...], name: str, ticket: Ticket, value: bytes) -> None:
         if self._owed or len(value) > self.max_entry_bytes:
             return
-        keys = self._keys(group, name)
-        args = [ticket.epoch, ticket.generation, value, self._fresh_ms + self._stale_ms]
+        keys = [self.redis_store.key("cache", "entry", name), *self._versions(groups)]
+        args = [ticket.epoch, ticket.generation, value, self._life_ms]
         with contextlib.suppress(StoreDown):
             await self.redis_store.call(lambda redis: self._put(keys=keys, args=args, client=redis))
 
     async def bump(self, groups: Iterable[str]) -> bool:
-        token = secrets.token_hex(8)
-        generations = {self.redis_store.key("cache", "generation", g): token for g in groups}
+        keys = [self._generation_key(g) for g in groups]
+        args = [secrets.token_hex(8), self._life_ms]
         if not self._owed:
             try:
-                await self.redis_store.call(lambda redis: redis.mset(generations))
+                await self.redis_store.call(
+                    lambda redis: self._bump(keys=keys, args=args, client=redis)
+                )
             except StoreDown:
                 pass
             else:
@@ -188,7 +225,9 @@ class SharedCache:
         """Replace the epoch, expiring every entry of the fleet; False while Redis fails."""
         token, covered = secrets.token_hex(8), self._debts
         try:
-            await self.redis_store.call(lambda redis: redis.set(self._epoch_key, token))
+            await self.redis_store.call(
+                lambda redis: redis.set(self._epoch_key, token, px=self._life_ms)
+            )
         except StoreDown:
             return False
         if covered > self._paid:

@@ -198,5 +198,8 @@ async def upsert_cell(context: Context, row_id: str, cell: PlannedCell) -> CellR
     existing = await context.loaders.table.cells.load(row_id)
     current = next((c for c in existing if c.field_id == cell.field.id), None)
     if current is not None:
-        return await context.session.update(CELLS, current.id, {"value": cell.text})
+        # The PUT names the cell only; it was read as one of this row's, so the read cache
+        # can expire this row's cells rather than every row's.
+        change = {"value": cell.text}
+        return await context.session.update(CELLS, current.id, change, rows=(row_id,))
     return await context.session.create(CELLS, cell_body(context, cell.field, row_id, cell.text))

@@ -2,10 +2,11 @@
 
 An entry is one GET's answer for one credential: named by the credential's fingerprint, the
 collection, and a digest of the upstream URL with its query (ids are in queries: digested, as
-fleet_get.flight_name does). Its group is the collection, whose generation every credential
-shares: one company's data is reachable with several credentials (a user's token, the
-server's key), and a write through any of them must expire what the others read. Entries
-stay per credential, so no caller is ever answered from another's.
+fleet_get.flight_name does). Its groups are its collection's, and for cells the row it reads
+(invalidation.groups_of), whose generations every credential shares: one company's data is
+reachable with several credentials (a user's token, the server's key), and a write through
+any of them must expire what the others read. Entries stay per credential, so no caller is
+ever answered from another's.
 
 A stale entry is answered at once and refreshed in the background by the one caller of the
 fleet that got its lock: with the same credential, under the rate governor, within a deadline
@@ -20,14 +21,14 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import msgspec
 
 from ..fleet.cache import Lookup, ReadCache, Ticket
 from .errors import UpstreamError
-from .invalidation import changed_by, collection_of
+from .invalidation import changed_by, collection_of, groups_of
 from .observer import CallObserver, route_of
 
 logger = logging.getLogger("gql_server.upstream")
@@ -71,7 +72,7 @@ class CachedReads:
         with the ticket its answer is to be stored under, and the entry's body (MISSING when
         there is nothing to serve)."""
         name = self.name(fingerprint, path, query)
-        found = await self.cache.lookup(collection_of(path), name, read=not fresh)
+        found = await self.cache.lookup(groups_of(path, query), name, read=not fresh)
         body = MISSING
         if found.value is not None:
             with contextlib.suppress(msgspec.DecodeError):
@@ -94,12 +95,22 @@ class CachedReads:
         if body is None:
             return
         name = self.name(fingerprint, path, query)
-        await self.cache.store(collection_of(path), name, ticket, _ENCODE.encode(body))
+        await self.cache.store(groups_of(path, query), name, ticket, _ENCODE.encode(body))
 
-    async def invalidate(self, method: str, path: str) -> None:
-        """A write was made or tried: expire every collection it may have changed."""
+    async def invalidate(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        answer: Any = None,
+        rows: Iterable[str] = (),
+    ) -> None:
+        """A write was made or tried: expire every cached read it may have changed (see
+        `invalidation.changed_by` for `body`, `answer` and `rows`)."""
         self.local_writes += 1
-        done = await self.cache.bump(changed_by(method, path))
+        groups = changed_by(method, path, body=body, answer=answer, rows=rows)
+        done = await self.cache.bump(groups)
         self.observer.cache_invalidated("done" if done else "owed")
 
     def refresh(

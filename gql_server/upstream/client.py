@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,13 +171,25 @@ class FactorialClient:
             await self.cache.close()
         await self.gets.close()
 
-    async def wrote(self, method: str, path: str) -> None:
+    async def wrote(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        answer: Any = None,
+        rows: Iterable[str] = (),
+    ) -> None:
         """A write was made, or tried (a failed or timed-out one may still have changed
         something): expire what it may have changed from the read cache, fleet-wide. Awaited
-        before the write's caller goes on, so a mutation answers only once it is done."""
+        before the write's caller goes on, so a mutation answers only once it is done. `body`
+        is what was sent, `answer` Factorial's answer (None when there is none), `rows` the
+        rows whose cells it changes when its path and body do not say
+        (`invalidation.changed_by`)."""
         if self.cache is not None:
+            invalidation = self.cache.invalidate(method, path, body=body, answer=answer, rows=rows)
             # Shielded: a request cancelled meanwhile must not leave the write unannounced.
-            await asyncio.shield(self.cache.invalidate(method, path))
+            await asyncio.shield(invalidation)
 
     async def send(
         self,

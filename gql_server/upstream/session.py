@@ -146,10 +146,17 @@ class UpstreamSession:
         return collection.decode(await self._write("POST", collection.path, fields))
 
     async def update(
-        self, collection: Collection[R], record_id: str, fields: Mapping[str, Any]
+        self,
+        collection: Collection[R],
+        record_id: str,
+        fields: Mapping[str, Any],
+        *,
+        rows: Iterable[str] = (),
     ) -> R:
-        """PUT changes to one record; never retried, like every write."""
-        body = await self._write("PUT", f"{collection.path}/{record_id}", fields)
+        """PUT changes to one record; never retried, like every write. A cell's PUT names
+        the cell, not its row: `rows` are the rows it changes, so that the read cache expires
+        their cells only (without them, every row's)."""
+        body = await self._write("PUT", f"{collection.path}/{record_id}", fields, rows)
         return collection.decode(body)
 
     async def delete(self, collection: Collection[Any], record_id: str) -> None:
@@ -157,16 +164,24 @@ class UpstreamSession:
         back (the record, or nothing) is not needed."""
         await self._write("DELETE", f"{collection.path}/{record_id}")
 
-    async def _write(self, method: str, path: str, fields: Mapping[str, Any] | None = None) -> Any:
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        fields: Mapping[str, Any] | None = None,
+        rows: Iterable[str] = (),
+    ) -> Any:
         """Every write of the server: made once, then (whatever its outcome) announced to the
         read cache, which expires what it may have changed before the caller goes on."""
         self.writes += 1
+        answer = None
         try:
-            return await self.client.send(
+            answer = await self.client.send(
                 method, path, self.credential, self.stats, body=fields, deadline=self.deadline
             )
+            return answer
         finally:
-            await self.client.wrote(method, path)
+            await self.client.wrote(method, path, body=fields, answer=answer, rows=rows)
 
     def known_size(self, collection: Collection[Any]) -> int | None:
         """The whole collection's size last seen with this credential, if any."""

@@ -291,7 +291,12 @@ def test_ten_thousand_mixed_requests_by_three_tenants_never_cross(
     answered = sum(tally.kinds.values())
     assert answered == REQUESTS, tally.kinds
     assert tally.kinds["write"] > 100 and tally.kinds["table"] > 200
-    # Many reads were answered from the shared cache, writes notwithstanding (each write
-    # expires the cells of every row it may touch, so a row read after one is read anew).
+    # Most reads were answered from the shared cache, writes notwithstanding: a cell write
+    # expires that row's cells only (and reads of cells not scoped to one row), so the other
+    # rows' cells stay cached, while a row read after a write of it is read anew. About 92%
+    # were answered so (44% when a cell write expired every row's cells). The misses: the
+    # first read of each record by each tenant, rows written since, and most table reads (a
+    # table shows every row's cells, and a write of any of them, by any tenant since the
+    # tenants' row ids collide and groups are shared by all credentials, expires them).
     reads = answered - tally.kinds["write"]
-    assert tally.cached > reads / 3, (tally.cached, reads)
+    assert tally.cached > reads * 0.75, (tally.cached, reads)

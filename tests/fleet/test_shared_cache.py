@@ -14,14 +14,15 @@ import pytest
 
 from gql_server.fleet import SharedStore
 from gql_server.fleet.shared_cache import SharedCache
-from gql_server.simulator import Simulator
-from gql_server.upstream import Credential
+from gql_server.simulator import Simulator, SimulatorStore
+from gql_server.upstream import Credential, UpstreamSession
+from gql_server.upstream.custom_fields import CELLS
 
-from ..gateway import Gateway, build_store, open_gateway
+from ..gateway import API_KEY, Gateway, build_store, open_gateway
 from ..graphql.test_table import laptop_schema, slug_of, table_store
 from ..redis_server import RedisServer
 from ..upstream.test_cached_reads import HeldAnswers
-from .test_cache import fill
+from .test_cache import ROW_1, check_entries_of_several_groups, fill
 
 
 @pytest.fixture
@@ -36,18 +37,18 @@ async def shared(redis_server: RedisServer) -> AsyncIterator[SharedCache]:
 
 
 async def test_in_redis_an_entry_ages_on_redis_clock(shared: SharedCache) -> None:
-    await fill(shared, "rows", "a", b'{"id":123456789012345678901234567890}')
-    assert (await shared.lookup("rows", "a", read=True)).value == (
+    await fill(shared, ("rows",), "a", b'{"id":123456789012345678901234567890}')
+    assert (await shared.lookup(("rows",), "a", read=True)).value == (
         b'{"id":123456789012345678901234567890}'
     )
     await asyncio.sleep(0.35)
     first, second = await asyncio.gather(
-        shared.lookup("rows", "a", read=True), shared.lookup("rows", "a", read=True)
+        shared.lookup(("rows",), "a", read=True), shared.lookup(("rows",), "a", read=True)
     )
     assert first.stale and second.stale
     assert [first.lock is None, second.lock is None].count(False) == 1
     await asyncio.sleep(0.65)
-    assert (await shared.lookup("rows", "a", read=True)).value is None
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
 
 
 async def test_in_redis_a_bump_expires_the_group_for_every_process(
@@ -56,17 +57,17 @@ async def test_in_redis_a_bump_expires_the_group_for_every_process(
     other_store = SharedStore(redis_server.url)
     other = SharedCache(other_store, fresh_seconds=5)
     try:
-        begun = await other.lookup("rows", "late", read=True)
-        await fill(shared, "rows", "a", b"1")
-        await fill(shared, "cells", "b", b"2")
-        assert (await other.lookup("rows", "a", read=True)).value == b"1"
+        begun = await other.lookup(("rows",), "late", read=True)
+        await fill(shared, ("rows",), "a", b"1")
+        await fill(shared, ("cells",), "b", b"2")
+        assert (await other.lookup(("rows",), "a", read=True)).value == b"1"
         assert await other.bump(["rows"])
-        assert (await shared.lookup("rows", "a", read=True)).value is None
-        assert (await shared.lookup("cells", "b", read=True)).value == b"2"
+        assert (await shared.lookup(("rows",), "a", read=True)).value is None
+        assert (await shared.lookup(("cells",), "b", read=True)).value == b"2"
         # Begun before the bump, stored after it: never served.
         assert begun.ticket is not None
-        await other.store("rows", "late", begun.ticket, b"stale")
-        assert (await shared.lookup("rows", "late", read=True)).value is None
+        await other.store(("rows",), "late", begun.ticket, b"stale")
+        assert (await shared.lookup(("rows",), "late", read=True)).value is None
     finally:
         await other_store.close()
 
@@ -74,31 +75,97 @@ async def test_in_redis_a_bump_expires_the_group_for_every_process(
 async def test_a_bump_redis_missed_is_paid_with_a_new_epoch(
     redis_server: RedisServer, shared: SharedCache
 ) -> None:
-    await fill(shared, "rows", "a", b"1")
-    await fill(shared, "cells", "b", b"2")
+    await fill(shared, ("rows",), "a", b"1")
+    await fill(shared, ("cells",), "b", b"2")
     redis_server.pause()
     try:
         assert not await shared.bump(["rows"])
         # Owed: nothing is read or stored by this process meanwhile.
-        assert (await shared.lookup("cells", "b", read=True)).ticket is None
+        assert (await shared.lookup(("cells",), "b", read=True)).ticket is None
     finally:
         redis_server.resume()
     await asyncio.wait_for(shared.settle(), 5)
     # Every entry of every group went with the epoch, not only the group written.
-    assert (await shared.lookup("rows", "a", read=True)).value is None
-    assert (await shared.lookup("cells", "b", read=True)).value is None
-    await fill(shared, "cells", "b", b"3")
-    assert (await shared.lookup("cells", "b", read=True)).value == b"3"
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
+    assert (await shared.lookup(("cells",), "b", read=True)).value is None
+    await fill(shared, ("cells",), "b", b"3")
+    assert (await shared.lookup(("cells",), "b", read=True)).value == b"3"
 
 
 async def test_a_lost_generation_never_matches_an_old_entry(
     redis_server: RedisServer, shared: SharedCache
 ) -> None:
+    async def lose(*keys: str) -> None:
+        await shared.redis_store.call(lambda redis: redis.delete(*keys))
+
     await shared.bump(["rows"])
-    await fill(shared, "rows", "a", b"1")
+    await fill(shared, ("rows",), "a", b"1")
     # Redis evicts (or loses) the generation: the entry must not be served under another.
-    await shared.redis_store.call(lambda redis: redis.delete("gql:cache:generation:rows"))
-    assert (await shared.lookup("rows", "a", read=True)).value is None
+    await lose("gql:cache:generation:rows")
+    assert (await shared.lookup(("rows",), "a", read=True)).value is None
+    # Nor when the entry was stored before the group's first bump: a lost generation is
+    # never the one an entry was stored under, even the first.
+    await fill(shared, ROW_1, "b", b"2")
+    begun = await shared.lookup(ROW_1, "late", read=True)
+    assert begun.ticket is not None
+    await shared.bump(["cells#row:1"])
+    await lose("gql:cache:generation:cells#row:1")
+    assert (await shared.lookup(ROW_1, "b", read=True)).value is None
+    await shared.store(ROW_1, "late", begun.ticket, b"before the write")
+    assert (await shared.lookup(ROW_1, "late", read=True)).value is None
+    # The epoch likewise.
+    await fill(shared, ("rows",), "c", b"3")
+    await lose("gql:cache:epoch")
+    assert (await shared.lookup(("rows",), "c", read=True)).value is None
+
+
+async def test_in_redis_an_entry_of_several_groups_goes_with_any_of_them(
+    shared: SharedCache,
+) -> None:
+    await check_entries_of_several_groups(shared)
+
+
+async def test_in_redis_a_lookup_is_one_round_trip_whatever_its_groups(
+    shared: SharedCache,
+) -> None:
+    calls = 0
+    call = shared.redis_store.call
+
+    async def counted(operation: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await call(operation)
+
+    shared.redis_store.call = counted  # type: ignore[method-assign]
+    found = await shared.lookup(("cells", "cells#row:1", "cells#row:2"), "a", read=True)
+    assert found.ticket is not None and found.ticket.generation.count(",") == 2
+    assert calls == 1
+
+
+async def test_in_redis_generations_go_with_the_entries_stored_under_them(
+    shared: SharedCache,
+) -> None:
+    """Groups may be as fine as one row: their keys must not outlive what they guard."""
+
+    async def ttl(key: str) -> int:
+        left: int = await shared.redis_store.call(lambda redis: redis.pttl(key))
+        return left
+
+    life = 900  # fresh 0.3 s + stale 0.6 s
+    await shared.bump(["cells#row:9"])
+    assert 0 < await ttl("gql:cache:generation:cells#row:9") <= life
+    await fill(shared, ("cells", "cells#row:8"), "a", b"1")
+    for key in ("epoch", "generation:cells", "generation:cells#row:8", "entry:a"):
+        assert 0 < await ttl(f"gql:cache:{key}") <= life, key
+    await asyncio.sleep(0.5)
+    await fill(shared, ("cells", "cells#row:7"), "b", b"2")  # extends what it shares only
+    assert await ttl("gql:cache:generation:cells") > life - 100
+    assert await ttl("gql:cache:generation:cells#row:8") < life - 400
+    await asyncio.sleep(0.5)
+    gone = ("generation:cells#row:9", "generation:cells#row:8", "entry:a")
+    for key in gone:
+        assert await ttl(f"gql:cache:{key}") == -2, key  # no such key
+    assert (await shared.lookup(("cells", "cells#row:7"), "b", read=True)).value == b"2"
 
 
 # -- three gateway processes on one Redis -----------------------------------------------------
@@ -228,6 +295,160 @@ async def test_every_mutation_on_one_process_is_read_on_another(
         assert "Model" not in columns(await read(COLUMNS, id=laptops))
         assert "Framework 16" not in cells(await read(ROWS, employee="5000"))[row].values()
         await hit(SCHEMAS)
+
+
+ROW = "query($id: ID!) { value(id: $id) { id cells { id fieldId raw } } }"
+
+
+def laptop_rows(store: SimulatorStore) -> list[str]:
+    """The rows of the Laptops table, each with a cell of every column."""
+    laptops = int(laptop_schema(store))
+    return [
+        str(v.id)
+        for v in store.values.values()
+        if store.resources[v.resource_id].schema_id == laptops
+    ]
+
+
+def cells_read(sim: Simulator, since: int) -> list[str]:
+    """The rows whose cells were read from Factorial since call `since` (`instance_id`), and
+    `*` for each other read of cells."""
+    read = []
+    for call in sim.call_log[since:]:
+        if call.method == "GET" and call.route.startswith(CELLS.path):
+            rows = [v for k, v in call.params if k == "instance_id"]
+            read.append(rows[0] if rows else "*")
+    return read
+
+
+def raw_cells(body: dict[str, Any]) -> dict[str, str]:
+    return {cell["fieldId"]: cell["raw"] for cell in body["data"]["value"]["cells"]}
+
+
+async def test_a_cell_written_on_one_process_expires_that_rows_cells_only(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    row_a, row_b, *others = laptop_rows(store)
+    model = slug_of(store, "Model")
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in (row_a, row_b, *others):
+            await one.query(ROW, {"id": row})
+        for row in (row_a, row_b):
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 0
+
+        since = len(sim.call_log)
+        change = {"valueId": row_a, "slug": model, "value": {"text": "Framework 16"}}
+        assert (await two.data(UPDATE_CELL, {"input": change}))["updateCell"]
+        after = await three.query(ROW, {"id": row_a})
+        assert "Framework 16" in raw_cells(after).values()
+        assert price(after)["calls"] == 1  # its cells; the row itself was still cached
+        # Every other row's cells are still answered from the cache, on every process.
+        for gateway in (one, two, three):
+            for row in (row_b, *others):
+                assert price(await gateway.query(ROW, {"id": row}))["calls"] == 0, row
+        # The PUT asked for no more: only row A's cells were read again.
+        assert cells_read(sim, since) == [row_a, row_a]  # the mutation's own read, and ours
+
+
+async def test_a_new_row_expires_its_table_and_its_own_cells_only(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    laptops = laptop_schema(store)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        await one.query(ROWS, {"employee": "5000"})
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        assert price(await three.query(ROWS, {"employee": "5000"}))["calls"] == 0
+
+        cells = [
+            {"slug": slug_of(store, "Model"), "value": {"text": "Framework 13"}},
+            {"slug": slug_of(store, "Kind"), "value": {"choice": "Laptop"}},  # POSTed alone
+        ]
+        row_input = {"schemaId": laptops, "employeeId": "5000", "cells": cells}
+        created = await two.data(CREATE_VALUE, {"input": row_input})
+        new_row = created["createValue"]["id"]
+        since, calls = len(sim.call_log), dict(sim.calls)
+        body = await three.query(ROWS, {"employee": "5000"})
+        price(body)
+        assert new_row in {
+            v["id"] for r in body["data"]["resources"]["nodes"] for v in r["values"]["nodes"]
+        }
+        # The table is read again (its resources and rows), and the new row's cells: the
+        # cells of the rows that were there are still answered from the cache.
+        assert sim.calls["GET custom_resources/values"] > calls["GET custom_resources/values"]
+        assert cells_read(sim, since) == [new_row]
+        for row in rows:
+            # Rows by id are read again (every row went with the new one), not their cells.
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 1, row
+        assert cells_read(sim, since) == [new_row]
+
+
+async def test_a_column_deleted_expires_every_rows_cells(redis_server: RedisServer) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        gone = {"schemaId": laptop_schema(store), "slug": slug_of(store, "Model")}
+        await two.data(DELETE_FIELD, {"input": gone})
+        since = len(sim.call_log)
+        for row in rows:
+            after = await three.query(ROW, {"id": row})
+            assert "Framework 13" not in raw_cells(after).values()
+            assert price(after)["calls"] == 1, row
+        assert sorted(cells_read(sim, since)) == sorted(rows)
+
+
+async def test_reads_of_cells_not_of_one_row_go_with_any_cell_write(
+    redis_server: RedisServer,
+) -> None:
+    """No query of the schema reads cells but by row; a client of the package may (by ids, by
+    id): those reads go with every cell written, whichever its row."""
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    row_a, row_b, *_ = laptop_rows(store)
+    of_b = [str(c.id) for c in store.cells if str(c.valuable_id) == row_b]
+    model = slug_of(store, "Model")
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+
+        async def by_ids(gateway: Gateway) -> int:
+            session = UpstreamSession(client_of(gateway), Credential("api_key", API_KEY))
+            listed = await session.list_page(CELLS, ids=of_b)
+            assert sorted(c.id for c in listed.records) == sorted(of_b)
+            assert await session.get(CELLS, of_b[0]) is not None
+            return session.stats.calls
+
+        assert await by_ids(one) == 2
+        assert await by_ids(three) == 0
+        await three.query(ROW, {"id": row_b})
+        change = {"valueId": row_a, "slug": model, "value": {"text": "Framework 16"}}
+        await two.data(UPDATE_CELL, {"input": change})
+        assert await by_ids(three) == 2  # row B's cells by id, though row A was written...
+        assert price(await three.query(ROW, {"id": row_b}))["calls"] == 0  # ...by row: kept
+
+
+async def test_a_cell_write_that_names_no_row_expires_every_rows_cells(
+    redis_server: RedisServer,
+) -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    sim = Simulator(store)
+    rows = laptop_rows(store)
+    cell = next(c for c in store.cells if str(c.valuable_id) == rows[0])
+    async with three_gateways(sim, redis_server.url) as (one, two, three):
+        for row in rows:
+            await one.query(ROW, {"id": row})
+        session = UpstreamSession(client_of(two), Credential("api_key", API_KEY))
+        await session.update(CELLS, str(cell.id), {"value": "no row named"})  # no `rows`
+        since = len(sim.call_log)
+        for row in rows:
+            assert price(await three.query(ROW, {"id": row}))["calls"] == 1, row
+        assert sorted(cells_read(sim, since)) == sorted(rows)
 
 
 async def test_a_read_begun_before_a_write_is_neither_joined_nor_served_after_it(

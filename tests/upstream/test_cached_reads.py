@@ -14,7 +14,7 @@ import pytest
 from gql_server.simulator import Fault, Simulator, SimulatorStore
 
 from ..gateway import Gateway, build_store, open_gateway
-from ..graphql.test_table import table_store
+from ..graphql.test_table import laptop_schema, slug_of, table_store
 
 SCHEMAS = "{ schemas(first: 50) { nodes { id name } } }"
 NESTED = """{ schemas { nodes { id name resources { nodes { id attachableId
@@ -245,3 +245,67 @@ async def test_shutdown_does_not_wait_for_a_refresh_under_way(store: SimulatorSt
     assert time.monotonic() - started < 2
     await asyncio.wait_for(cache.settle(), 0.1)  # nothing left running
     assert not gw.app.state.client.gets._in_flight
+
+
+ROW = "query($id: ID!) { value(id: $id) { id cells { fieldId raw } } }"
+UPDATE_CELL = "mutation($input: UpdateCellInput!) { updateCell(input: $input) { raw } }"
+CREATE_VALUE = "mutation($input: CreateValueInput!) { createValue(input: $input) { id } }"
+
+
+def laptop_rows(store: SimulatorStore) -> list[str]:
+    laptops = int(laptop_schema(store))
+    return [
+        str(v.id)
+        for v in store.values.values()
+        if store.resources[v.resource_id].schema_id == laptops
+    ]
+
+
+def cells_read(gw: Gateway, since: int) -> list[str]:
+    """The rows whose cells were read from Factorial since call `since`."""
+    return [
+        dict(call.params).get("instance_id", "*")
+        for call in gw.sim.call_log[since:]
+        if call.method == "GET" and call.route.startswith("custom_fields/values")
+    ]
+
+
+@pytest.mark.parametrize("answer", ["ok", "malformed"])
+async def test_a_cell_write_expires_that_rows_cells_only(answer: str) -> None:
+    """Without Redis as with it (tests/fleet/test_shared_cache.py): one row's cells go with
+    a write of one of them, even one whose answer was lost (it wrote all the same)."""
+    store = table_store(rows_per_resource=2, employees=2)
+    row_a, *others = laptop_rows(store)
+    async with open_gateway(store, gql_cache_ttl=30) as gw:
+        for row in (row_a, *others):
+            await gw.query(ROW, {"id": row})
+        if answer == "malformed":
+            gw.sim.inject(Fault(route="custom_fields/values", method="PUT", body="malformed"))
+        change = {"valueId": row_a, "slug": slug_of(store, "Model"), "value": {"text": "New"}}
+        body = await gw.query(UPDATE_CELL, {"input": change})
+        assert ("errors" in body) == (answer == "malformed")
+        since = len(gw.sim.call_log)
+        after = await gw.query(ROW, {"id": row_a})
+        assert "New" in {c["raw"] for c in after["data"]["value"]["cells"]}
+        assert upstream(after)["calls"] == 1
+        for row in others:
+            assert upstream(await gw.query(ROW, {"id": row}))["calls"] == 0, row
+        assert cells_read(gw, since) == [row_a]
+
+
+async def test_a_new_row_whose_answer_is_lost_expires_every_rows_cells() -> None:
+    store = table_store(rows_per_resource=2, employees=2)
+    rows = laptop_rows(store)
+    async with open_gateway(store, gql_cache_ttl=30) as gw:
+        for row in rows:
+            await gw.query(ROW, {"id": row})
+        # Factorial made the row (and its first cell) but its answer cannot be read: the row
+        # cannot be named, so no row's cells are trusted.
+        gw.sim.inject(Fault(route="custom_resources/values", method="POST", body="malformed"))
+        first = [{"slug": slug_of(store, "Model"), "value": {"text": "Lost"}}]
+        row_input = {"schemaId": laptop_schema(store), "employeeId": "5000", "cells": first}
+        assert "errors" in await gw.query(CREATE_VALUE, {"input": row_input})
+        since = len(gw.sim.call_log)
+        for row in rows:
+            await gw.query(ROW, {"id": row})
+        assert sorted(cells_read(gw, since)) == sorted(rows)
