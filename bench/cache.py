@@ -59,7 +59,7 @@ class CachePlan:
 @dataclass(slots=True)
 class Tally:
     requests: int = 0
-    errors: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     latencies_ms: list[float] = field(default_factory=list)
 
@@ -166,9 +166,11 @@ async def _dashboards(
                         }
                     ),
                 ]
-            outcomes = await asyncio.gather(*(pool.post(body) for body in page))
+            outcomes = await asyncio.gather(*(pool.failure(body) for body in page))
             tally.requests += len(page)
-            tally.errors += outcomes.count(False)
+            for failure in outcomes:
+                if failure is not None:
+                    tally.errors[failure] = tally.errors.get(failure, 0) + 1
             tally.latencies_ms.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(rng.uniform(0.5, 1.5) * plan.think_seconds)
         await pool.close()
@@ -197,7 +199,7 @@ async def _ids(port: int) -> tuple[list[str], list[str]]:
 
 async def _load(plan: CachePlan, log: Callable[[str], None]) -> dict[str, Any]:
     shape = Shape(plan.resources)
-    runs: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
+    runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": []}
     with processes.redis() as redis, processes.simulator(shape) as sim:
         base = {
             "GQL_LOG_LEVEL": "warning",

@@ -55,27 +55,53 @@ class Run:
         }
 
 
+# Seconds a connection may stay idle before it is closed rather than reused: below uvicorn's
+# keep-alive timeout (5 s), which closes it on the server's side, as httpx's expiry does.
+IDLE_SECONDS = 4.0
+
+
 class Pool:
     """Idle keep-alive connections to one port, opened on demand."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.idle: list[HTTPConnection] = []
+        self._idle_since: dict[int, float] = {}
+
+    async def _connection(self) -> HTTPConnection:
+        now = time.perf_counter()
+        while self.idle:
+            connection = self.idle.pop()
+            if now - self._idle_since.pop(id(connection), now) < IDLE_SECONDS:
+                return connection
+            await connection.close()
+        return HTTPConnection(self.port)
 
     async def post(self, body: bytes) -> bool:
-        connection = self.idle.pop() if self.idle else HTTPConnection(self.port)
+        return await self.failure(body) is None
+
+    async def failure(self, body: bytes) -> str | None:
+        """POST `body`; None when answered 200 without errors, else what went wrong: the
+        status and the error codes, or the connection's failure."""
+        connection = await self._connection()
         try:
             status, raw = await connection.request("POST", "/graphql", body)
-        except (OSError, asyncio.IncompleteReadError):
+        except (OSError, asyncio.IncompleteReadError) as error:
             await connection.close()
-            return False
+            return type(error).__name__
         self.idle.append(connection)
-        return status == 200 and b'"errors"' not in raw
+        self._idle_since[id(connection)] = time.perf_counter()
+        if status == 200 and b'"errors"' not in raw:
+            return None
+        errors = orjson.loads(raw).get("errors") or []
+        codes = ",".join(sorted({str(e.get("extensions", {}).get("code")) for e in errors}))
+        return f"{status} {codes}".strip()
 
     async def close(self) -> None:
         for connection in self.idle:
             await connection.close()
         self.idle.clear()
+        self._idle_since.clear()
 
 
 async def open_loop(port: int, body: bytes, rate: float, seconds: float) -> Run:

@@ -194,8 +194,12 @@ def _cache_tables(cache: dict[str, Any]) -> list[str]:
             requests = sum(int(r["requests"]) for r in runs)
             per = Spread.of([r["upstream_calls_per_request"] for r in runs])
             page = Spread.of([r["page_p50_ms"] for r in runs])
-            errors = sum(int(r["errors"]) for r in runs)
-            lines.append(f"| {side} | {requests} | {per.text(3)} | {page.text(1)} | {errors} |")
+            errors: dict[str, int] = {}
+            for run in runs:
+                for what, count in run["errors"].items():
+                    errors[what] = errors.get(what, 0) + count
+            shown = ", ".join(f"{n} {what}" for what, n in sorted(errors.items())) or "0"
+            lines.append(f"| {side} | {requests} | {per.text(3)} | {page.text(1)} | {shown} |")
         lines += ["", f"Calls per request, cache on over off: **{_s(dashboards['ratio'], 3)}**"]
     return lines
 
