@@ -30,7 +30,7 @@ from .data import Shape
 from .direct_client import DirectClient, open_http
 from .http1 import HTTPConnection, get_json
 from .load import Pool
-from .overhead import _check_equal, _measure_point, summarize
+from .overhead import _check_equal, _measure_point, nested_query, summarize
 from .queries import BY_ID, NESTED, SMALL, VALUES_OF
 from .stats import Spread, percentile
 
@@ -78,16 +78,7 @@ async def _overhead(plan: CachePlan, log: Callable[[str], None]) -> dict[str, An
         for side, env in sides.items():
             with processes.gateway(sim, {"GQL_LOG_LEVEL": "warning", **env}) as gw:
                 connection = HTTPConnection(gw.port)
-                body = orjson.dumps({"query": NESTED})
-
-                async def via_gateway(
-                    connection: HTTPConnection = connection, body: bytes = body
-                ) -> dict[str, Any]:
-                    status, raw = await connection.request("POST", "/graphql", body)
-                    answer: dict[str, Any] = orjson.loads(raw)
-                    if status != 200 or "errors" in answer:
-                        raise RuntimeError(f"gateway answered {status}: {raw[:300]!r}")
-                    return answer
+                via_gateway = nested_query(connection)
 
                 async with open_http() as http:
                     client = DirectClient(http, sim.url, processes.API_KEY)

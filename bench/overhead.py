@@ -118,6 +118,20 @@ async def _measure_point(
     return results
 
 
+def nested_query(connection: HTTPConnection) -> Callable[[], Awaitable[dict[str, Any]]]:
+    """The nested query over `connection`: its answer, or an error if it has any."""
+    body = orjson.dumps({"query": NESTED})
+
+    async def via_gateway() -> dict[str, Any]:
+        status, raw = await connection.request("POST", "/graphql", body)
+        answer: dict[str, Any] = orjson.loads(raw)
+        if status != 200 or "errors" in answer:
+            raise RuntimeError(f"gateway answered {status}: {raw[:300]!r}")
+        return answer
+
+    return via_gateway
+
+
 async def run_overhead(plan: OverheadPlan, log: Callable[[str], None]) -> list[dict[str, Any]]:
     """Every (size, latency) point of the plan, fixed latencies first, then jittered ones."""
     points: list[dict[str, Any]] = []
@@ -128,16 +142,7 @@ async def run_overhead(plan: OverheadPlan, log: Callable[[str], None]) -> list[d
             settings += [(lat, plan.jitter_ms) for lat in plan.jittered_latencies_ms]
         with processes.simulator(shape) as sim, processes.gateway(sim) as gw:
             connection = HTTPConnection(gw.port)
-            body = orjson.dumps({"query": NESTED})
-
-            async def via_gateway(
-                connection: HTTPConnection = connection, body: bytes = body
-            ) -> dict[str, Any]:
-                status, raw = await connection.request("POST", "/graphql", body)
-                answer: dict[str, Any] = orjson.loads(raw)
-                if status != 200 or "errors" in answer:
-                    raise RuntimeError(f"gateway answered {status}: {raw[:300]!r}")
-                return answer
+            via_gateway = nested_query(connection)
 
             async with open_http() as http:
                 client = DirectClient(http, sim.url, processes.API_KEY)
