@@ -154,14 +154,20 @@ def test_apollo_client_4() -> None:
     assert [s.name for s in sim.store.schemas.values()][-2:] == ["From Apollo", "Kept"]
 
 
-def test_apollo_client_4_renders_the_rows_before_their_deferred_cells() -> None:
+@pytest.mark.parametrize(
+    ("handler", "spec"),
+    [("defer20220824", "deferSpec=20220824"), ("graphql17Alpha9", "incrementalSpec=v0.2")],
+)
+def test_apollo_client_4_renders_the_rows_before_their_deferred_cells(
+    handler: str, spec: str
+) -> None:
     # Employee 5000 has a laptop table of five rows and a certification table of one.
     store = table_store(rows_per_resource=5)
     app, sim = gateway_over(store)
     # Each round of upstream calls takes a while: the cells come a round after the rows.
     sim.latency = 0.05
     with serve(app) as url:
-        report = run_node("apollo_defer.mjs", f"{url}/graphql", "5000")
+        report = run_node("apollo_defer.mjs", f"{url}/graphql", "5000", handler)
 
     emitted = report["emitted"]
     assert all(e["error"] is None for e in emitted), emitted
@@ -179,9 +185,10 @@ def test_apollo_client_4_renders_the_rows_before_their_deferred_cells() -> None:
     # Merged, the parts are what the same query without @defer answers.
     assert report["final"]["resources"] == report["plain"]["resources"]
     [deferred] = report["exchanges"]
-    assert deferred["accept"].startswith("multipart/mixed;deferSpec=20220824")
+    # Each of Apollo's handlers asks for its format by name, and gets it.
+    assert deferred["accept"].startswith(f"multipart/mixed;{spec}")
     assert deferred["contentType"].startswith("multipart/mixed")
-    assert "deferSpec=20220824" in deferred["contentType"]
+    assert spec in deferred["contentType"]
     [plain] = report["plainExchanges"]
     assert plain["contentType"] == GQLR
 

@@ -1,12 +1,14 @@
 // Apollo Client 4 rendering an employee table with each row's cells deferred, as a frontend
 // that shows the rows at once and fills the cells in as they come.
-// Usage: node tests/clients/apollo_defer.mjs http://127.0.0.1:PORT/graphql EMPLOYEE_ID
+// Usage: node tests/clients/apollo_defer.mjs http://127.0.0.1:PORT/graphql EMPLOYEE_ID [HANDLER]
+// HANDLER is Apollo's incremental handler: defer20220824 (the default) or graphql17Alpha9.
 // Prints one JSON line: every result the watched query emitted, in order, and the exchanges;
 // tests/test_clients.py checks it.
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { Defer20220824Handler } from '@apollo/client/incremental';
+import { Defer20220824Handler, GraphQL17Alpha9Handler } from '@apollo/client/incremental';
 
-const [uri, employee] = process.argv.slice(2);
+const [uri, employee, handler = 'defer20220824'] = process.argv.slice(2);
+const HANDLERS = { defer20220824: Defer20220824Handler, graphql17Alpha9: GraphQL17Alpha9Handler };
 if (!uri || !employee) {
   console.error('usage: apollo_defer.mjs URL EMPLOYEE_ID');
   process.exit(2);
@@ -58,7 +60,7 @@ function newClient() {
   return new ApolloClient({
     link: new HttpLink({ uri, fetch: loggingFetch }),
     cache: new InMemoryCache(),
-    incrementalHandler: new Defer20220824Handler(),
+    incrementalHandler: new HANDLERS[handler](),
   });
 }
 
