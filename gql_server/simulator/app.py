@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from .auth import Credential, is_accepted, read_credential
 from .calls import CallRecord
+from .control import control_routes
 from .endpoints import ENDPOINTS, Scope
 from .fault_responses import answer_in_place, apply_fault
 from .faults import Fault, FaultBook
@@ -78,6 +79,7 @@ class Simulator:
             routes=[
                 Route("/", self._describe, methods=["GET"]),
                 *oauth_routes,
+                *control_routes(self),
                 Route("/api/{rest:path}", self._api, methods=ALL_METHODS),
                 Route("/{rest:path}", self._not_found, methods=ALL_METHODS),
             ]
