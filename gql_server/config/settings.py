@@ -5,34 +5,21 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .fleet import Rate, parse_rate
-from .upstream.sealing import check_key
+from ..fleet import Rate, parse_rate
+from ..upstream.sealing import check_key
+from .errors import ConfigError
 
 DEFAULT_BASE_URL = "https://api.factorialhr.com"
 DEFAULT_API_VERSION = "2026-10-01"
 DEFAULT_GRAPHIQL_ASSETS_URL = "https://unpkg.com"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class ConfigError(ValueError):
-    """Configuration that cannot work, as (environment variable, what is wrong) pairs."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{variable}: {what}" for variable, what in self.problems))
-
-    @classmethod
-    def of(cls, variable: str, what: str) -> ConfigError:
-        """One problem with one variable."""
-        return cls([(variable, what)])
 
 
 class Settings(BaseSettings):
@@ -380,39 +367,9 @@ def _unless_production(explicit: bool | None, production: bool) -> bool:
     return (not production) if explicit is None else explicit
 
 
-def load_settings() -> Settings:
-    """Settings from the environment; every problem as a ConfigError naming its variable."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        raise ConfigError([_problem(detail) for detail in error.errors()]) from None
-
-
-def _problem(detail: Any) -> tuple[str, str]:
-    """(variable, what is wrong) of one pydantic error; never the value of a secret."""
-    cause = detail.get("ctx", {}).get("error")
-    if isinstance(cause, ConfigError):
-        return cause.problems[0]
-    location = detail.get("loc") or ()
-    name = str(location[0]) if location else ""
-    message = str(detail.get("msg", "invalid")).removeprefix("Value error, ")
-    message = message[:1].lower() + message[1:]
-    value = detail.get("input")
-    if name in Settings.model_fields and not _is_secret(name) and isinstance(value, str):
-        shown = repr(value) if len(value) <= 80 else repr(value[:77] + "...")
-        if value not in message:
-            message = f"{message} (got {shown})"
-    return name.upper() or "configuration", message
-
-
 def _is_date(text: str) -> bool:
     try:
         datetime.date.fromisoformat(text)
     except ValueError:
         return False
     return True
-
-
-def _is_secret(name: str) -> bool:
-    annotation = Settings.model_fields[name].annotation
-    return annotation is SecretStr or SecretStr in get_args(annotation)
