@@ -216,8 +216,13 @@ class Estimator:
             rows = min(parents, self.size_of(VALUES))
             cost.calls += rows
             cells = min(rows * PAGE, self.size_of(CELLS))
-            if name == "cell":  # a cell by slug reads the row's columns
-                cost.calls += math.ceil(min(cells, self.size_of(FIELDS)) / PAGE)
+            if name == "cell":
+                # A row without the cell is checked against its table (graphql/one_cell.py):
+                # the rows' resources, each table's columns and their definitions; by slug,
+                # the definitions of the cells' columns too.
+                definitions = math.ceil(min(cells, self.size_of(FIELDS)) / PAGE)
+                cost.calls += math.ceil(min(rows, self.size_of(RESOURCES)) / PAGE)
+                cost.calls += min(rows, self.size_of(SCHEMAS)) + 2 * definitions
             return "Cell", cells
         if (type_name, name) == ("Cell", "field"):
             return "Field", min(parents, self.size_of(FIELDS))  # counted with the cell level

@@ -9,7 +9,6 @@ methods serve graphql-core's executor (mutations).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,11 +16,10 @@ import strawberry
 
 from ..loading.context import Context
 from ..upstream import ResourceRecord, SchemaRecord, ValueRecord
-from ..upstream.custom_fields import FieldRecord
 from .batched import batched, load_each
 from .connection import Connection
 from .context import Info
-from .errors import BadUserInput
+from .one_cell import cells_by_column
 from .paging import Window
 from .table import Cell, Employee, Field, load_employee
 
@@ -69,19 +67,6 @@ async def _resources_of_values(values: list[ValueRecord], context: Context) -> l
 
 async def _cells_of_values(values: list[ValueRecord], context: Context) -> list[Any]:
     return await load_each(context.loaders.table.cells, [v.id for v in values])
-
-
-async def _check_column(
-    info: Info, row: ValueRecord, argument: str, matches: Callable[[FieldRecord], bool]
-) -> None:
-    """BAD_USER_INPUT naming `argument` unless it names a column of the row's table: a typo
-    in `cell(slug:)` must not read as an empty cell."""
-    loaders = info.context.loaders
-    resource = await loaders.resources.load(row.resource_id)
-    if resource is None or resource.schema_id is None:
-        return
-    if not any(matches(f) for f in await loaders.table.columns_of(resource.schema_id)):
-        raise BadUserInput(f"`{argument}` is not a column of this row's table.", argument)
 
 
 @strawberry.type(name="Schema", description="A custom table definition on the employee profile.")
@@ -166,6 +151,7 @@ class CustomResourcesValue:
         return cast("list[Cell]", await info.context.loaders.table.cells.load(root.id))
 
     @strawberry.field(description="One cell of the row, by its column's id or slug.")
+    @batched(cells_by_column)
     async def cell(
         self,
         root: strawberry.Parent[ValueRecord],
@@ -173,22 +159,10 @@ class CustomResourcesValue:
         field_id: strawberry.ID | None = None,
         slug: str | None = None,
     ) -> Cell | None:
-        if (field_id is None) == (slug is None):
-            raise BadUserInput("Give exactly one of `fieldId` and `slug`.", "fieldId")
-        table = info.context.loaders.table
-        cells = await table.cells.load(root.id)
-        if field_id is not None:
-            wanted = str(field_id).strip()
-            found = next((c for c in cells if c.field_id == wanted), None)
-            if found is None:
-                await _check_column(info, root, "fieldId", lambda f: f.id == wanted)
-            return cast("Cell | None", found)
-        fields = await table.fields.load_many([c.field_id for c in cells])
-        for cell, field in zip(cells, fields, strict=True):
-            if field is not None and field.slug == slug:
-                return cast("Cell", cell)
-        await _check_column(info, root, "slug", lambda f: f.slug == slug)
-        return None
+        [found] = await cells_by_column([root], info.context, field_id, slug)
+        if isinstance(found, Exception):
+            raise found
+        return cast("Cell | None", found)
 
     @strawberry.field(description="The employee the row belongs to (null for other owners).")
     async def attachable(self, root: strawberry.Parent[ValueRecord], info: Info) -> Employee | None:

@@ -10,6 +10,7 @@ from gql_server.graphql.cost import estimate_calls
 from gql_server.simulator import SimulatorStore
 
 from ..gateway import build_store, open_gateway
+from .test_table import table_store
 from .test_upstream_cost import SHAPES, cases, sized_store
 
 
@@ -123,3 +124,29 @@ async def test_the_estimate_bounds_backward_reads(records: int) -> None:
         query = "query($b: String) { values(last: 100, before: $b) { nodes { id } } }"
         await gw.data(query, {"b": start})
         assert estimate(query, sizes_of(store), {"b": start}) >= gw.sim.total_calls
+
+
+@pytest.mark.parametrize("argument", ["fieldId", "slug"])
+async def test_empty_cells_asked_by_column_are_within_the_estimate(argument: str) -> None:
+    # A column added to the laptops table after its rows: no row has a cell in it, so each
+    # `cell(...)` checks the column against its row's table (the row's resource, the table's
+    # columns); rows of the other tables answer BAD_USER_INPUT.
+    store = table_store(rows_per_resource=3)
+    schema = next(iter(store.schemas.values()))
+    column = store.add_field(label="Added later")
+    store.add_resource_field(schema_id=schema.id, field_id=column.id)
+    given = column.id if argument == "fieldId" else f'"{column.slug}"'
+    query = f"{{ values {{ nodes {{ id cell({argument}: {given}) {{ raw }} }} }} }}"
+    async with open_gateway(store, gql_cost_budget=100_000) as gw:
+        answer = (await gw.post(query)).json()
+        actual = gw.sim.total_calls
+    assert {e["extensions"]["code"] for e in answer["errors"]} == {"BAD_USER_INPUT"}
+    assert sum(row["cell"] is None for row in answer["data"]["values"]["nodes"]) == 13
+    sizes = {
+        **sizes_of(store),
+        "fields": len(store.fields),
+        "options": len(store.options),
+        "cells": len(store.cells),
+        "employees": len(store.employees),
+    }
+    assert estimate(query, sizes) >= actual
