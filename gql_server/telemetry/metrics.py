@@ -72,12 +72,6 @@ class Metrics:
             "Circuit breaker: 0 closed, 1 half open, 2 open.",
             registry=self.registry,
         )
-        self.redis_up = Gauge(
-            "gql_redis_up",
-            "1 while the fleet's Redis answers, 0 while it does not (each process then keeps "
-            "its own state); absent without GQL_REDIS_URL.",
-            registry=self.registry,
-        )
         self.cache_lookups = Counter(
             "gql_cache_lookups",
             "GETs the read cache was asked for: hit, stale (answered, refreshed in the "
@@ -115,7 +109,15 @@ class Metrics:
 
     def watch_redis(self, up: Callable[[], bool]) -> None:
         """Read whether Redis answers at every scrape."""
-        self.redis_up.set_function(lambda: 1.0 if up() else 0.0)
+        # Made here, not with the others: without Redis there is no sample at all, rather
+        # than a 0 that reads as an outage.
+        redis_up = Gauge(
+            "gql_redis_up",
+            "1 while the fleet's Redis answers, 0 while it does not (each process then keeps "
+            "its own state); absent without GQL_REDIS_URL.",
+            registry=self.registry,
+        )
+        redis_up.set_function(lambda: 1.0 if up() else 0.0)
 
     def watch_cache_bytes(self, size: Callable[[], int]) -> None:
         """Read the in-process read cache's size at every scrape."""
