@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("gql_server.fleet")
@@ -24,6 +24,9 @@ logger = logging.getLogger("gql_server.fleet")
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 0.25
+MAX_CONNECTIONS = 64
+"""Connections to Redis a process opens at most; operations beyond them wait for one (within
+the timeout) instead of failing: a level of a few hundred rows looks each row up at once."""
 DEFAULT_RETRY_AFTER = 1.0
 KEY_PREFIX = "gql:"
 
@@ -49,13 +52,16 @@ class SharedStore:
         self._down_since: float | None = None
         self.redis: Redis | None = None
         if url is not None:
-            self.redis = Redis.from_url(
+            pool = BlockingConnectionPool.from_url(
                 url,
+                max_connections=MAX_CONNECTIONS,
+                timeout=timeout,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
                 health_check_interval=30,
                 decode_responses=False,
             )
+            self.redis = Redis.from_pool(pool)
 
     @property
     def shared(self) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 
 from gql_server.fleet import SharedStore, StoreDown
+from gql_server.fleet.store import MAX_CONNECTIONS
 
 from ..redis_server import RedisServer
 
@@ -68,4 +70,21 @@ async def test_a_slow_redis_times_out(redis_server: RedisServer) -> None:
         assert await store.call(lambda redis: redis.ping())
     finally:
         redis_server.resume()
+        await store.close()
+
+
+async def test_a_burst_beyond_the_pool_waits_for_connections_instead_of_failing(
+    redis_server: RedisServer,
+) -> None:
+    # A level of a few hundred rows looks each row's cells up in the cache at once: more
+    # operations than the pool has connections must queue for one, not count as an outage.
+    store = SharedStore(redis_server.url, timeout=5.0)
+    key = store.key("t", "burst")
+    try:
+        answers = await asyncio.gather(
+            *(store.call(lambda redis: redis.incr(key)) for _ in range(4 * MAX_CONNECTIONS))
+        )
+        assert sorted(answers) == list(range(1, 4 * MAX_CONNECTIONS + 1))
+        assert store.up
+    finally:
         await store.close()
