@@ -38,6 +38,10 @@ from .store import SharedStore, StoreDown
 
 logger = logging.getLogger("gql_server.fleet")
 
+BUMP_ATTEMPTS = 3
+BUMP_PAUSE = 0.05
+"""A bump is tried this many times, pausing this many seconds times the attempt between."""
+
 # Milliseconds of Redis's clock, as a Lua number (exact below 2^53).
 _NOW = """
 local clock = redis.call('TIME')
@@ -199,15 +203,19 @@ class SharedCache:
     async def bump(self, groups: Iterable[str]) -> bool:
         keys = [self._generation_key(g) for g in groups]
         args = [secrets.token_hex(8), self._life_ms]
-        if not self._owed:
+        # Tried again at once before it is owed: a Redis slow for a moment (a busy host) must
+        # not leave the other processes answering from entries the write changed.
+        for attempt in range(BUMP_ATTEMPTS if not self._owed else 0):
+            if attempt:
+                await asyncio.sleep(BUMP_PAUSE * attempt)
             try:
                 await self.redis_store.call(
-                    lambda redis: self._bump(keys=keys, args=args, client=redis)
+                    lambda redis: self._bump(keys=keys, args=args, client=redis),
+                    probe=attempt > 0,
                 )
             except StoreDown:
-                pass
-            else:
-                return True
+                continue
+            return True
         self._owe()
         return False
 

@@ -77,12 +77,14 @@ class SharedStore:
         """A key of this project's namespace; parts are never secrets (fingerprints, hashes)."""
         return KEY_PREFIX + ":".join(parts)
 
-    async def call(self, operation: Callable[[Redis], Awaitable[T]]) -> T:
-        """`operation` on Redis within the timeout, or StoreDown."""
+    async def call(self, operation: Callable[[Redis], Awaitable[T]], *, probe: bool = False) -> T:
+        """`operation` on Redis within the timeout, or StoreDown. With `probe`, Redis is asked
+        even within `retry_after` of a failure (an operation worth a second try at once)."""
         redis = self.redis
         if redis is None:
             raise StoreDown("no shared store is configured")
-        if self._down_since is not None and self._clock() - self._down_since < self.retry_after:
+        down_since = self._down_since
+        if down_since is not None and not probe and self._clock() - down_since < self.retry_after:
             raise StoreDown("the shared store is down")
         try:
             async with asyncio.timeout(self.timeout):
